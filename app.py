@@ -1,0 +1,84 @@
+"""Tajikistan digitalization KPI dashboard: the app factory and the development server.
+
+``python app.py`` serves on HOST:PORT (127.0.0.1:8050); ``gunicorn app:server`` in production.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.layout import footer, navbar, status_banner
+from config import Config
+from data_loaders.seed import prepare_database
+from pages import _data
+
+log = logging.getLogger("dashboard")
+HERE = Path(__file__).resolve().parent
+TITLE = "Tajikistan Digitalization Dashboard"
+
+
+def _shell() -> html.Div:
+    """The frame around every page: navigation, a banner for trouble, the page, the footer."""
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            navbar(dash.page_registry.values()),
+            dbc.Container(
+                [status_banner(_data.database_error()), dash.page_container],
+                fluid=True,
+                className="py-3 page-body",
+            ),
+            footer(),
+        ]
+    )
+
+
+def create_app(config: Config | None = None) -> Dash:
+    """Build the app: configuration, database (upgraded and seeded), cache, pages."""
+    config = config or Config.from_env()
+    try:
+        engine = prepare_database(config.database_url, log=print, seed=config.seed_on_start)
+        error = None
+    except SQLAlchemyError as exc:  # the app still starts and says so, instead of a traceback
+        log.error("database unavailable: %s", exc)
+        engine, error = None, str(exc.__class__.__name__)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        title=TITLE,
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config["SECRET_KEY"] = config.secret_key
+    _data.init_app(app.server, engine, config, error)
+    app.layout = _shell
+    return app
+
+
+_instance: Dash | None = None
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562: build the app on first use, not on import
+    """``app`` and ``server`` are built on first access (``gunicorn app:server``), so tests can
+    import :func:`create_app` without touching the default database."""
+    global _instance
+    if name in ("app", "server"):
+        if _instance is None:
+            _instance = create_app()
+        return _instance if name == "app" else _instance.server
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    cfg = Config.from_env()
+    create_app(cfg).run(host=cfg.host, port=cfg.port, debug=cfg.debug)

@@ -1,0 +1,49 @@
+"""Runtime configuration, read from environment variables with working defaults.
+
+Why one object: ``create_app(config)`` and the command-line loader take the same settings, and
+tests build their own without touching the process environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'dashboard.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one app instance. Build with :meth:`from_env` or directly in tests."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # "SimpleCache" (in-process) by default; "RedisCache" with cache_redis_url in production.
+    cache_type: str = "SimpleCache"
+    cache_redis_url: str = ""
+    cache_timeout: int = 300
+    # Seed an empty database on start (turned off by tests that bring their own data).
+    seed_on_start: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        redis_url = env.get("CACHE_REDIS_URL", "")
+        return cls(
+            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            secret_key=env.get("SECRET_KEY") or secrets.token_hex(32),
+            cache_type=env.get("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache"),
+            cache_redis_url=redis_url,
+            cache_timeout=int(env.get("CACHE_TIMEOUT", "300")),
+            seed_on_start=env.get("SEED_ON_START", "1") not in ("0", "false", "no"),
+            host=env.get("HOST", "127.0.0.1"),
+            port=int(env.get("PORT", "8050")),
+            debug=env.get("DASH_DEBUG", "0") in ("1", "true", "yes"),
+        )

@@ -1,0 +1,155 @@
+"""Queries shared by every view: series of one indicator, metadata, sources, names."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from data_loaders import models as m
+
+LANGS = ("en", "ru", "tg")
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGS else "en"
+
+
+def read_frame(engine: Engine, stmt) -> pd.DataFrame:  # noqa: ANN001 - any SQLAlchemy selectable
+    with engine.connect() as connection:
+        result = connection.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def series(
+    engine: Engine,
+    indicator_code: str,
+    geo_codes: list[str] | None = None,
+    breakdown: str = "total",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Current values of one indicator, one row per geo and period, oldest first.
+
+    Columns: geo_code, geo_name, period, period_start, value, flags, source_code, source_kind.
+    """
+    o, g, s = m.Observation, m.Geo, m.Source
+    stmt = (
+        select(
+            o.geo_code,
+            getattr(g, f"name_{_lang(lang)}").label("geo_name"),
+            o.period,
+            o.period_start,
+            o.value,
+            o.flags,
+            o.source_code,
+            s.kind.label("source_kind"),
+        )
+        .join(g, g.code == o.geo_code)
+        .join(s, s.code == o.source_code)
+        .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == breakdown)
+        .order_by(o.geo_code, o.period_start)
+    )
+    if geo_codes:
+        stmt = stmt.where(o.geo_code.in_(geo_codes))
+    return read_frame(engine, stmt)
+
+
+def indicator(engine: Engine, code: str, lang: str = "en") -> dict | None:
+    """Metadata of one indicator in the UI language, with its source; None if unknown."""
+    lang = _lang(lang)
+    i, s = m.Indicator, m.Source
+    stmt = (
+        select(
+            i.code,
+            i.theme,
+            getattr(i, f"name_{lang}").label("name"),
+            getattr(i, f"unit_{lang}").label("unit"),
+            i.value_type,
+            i.decimals,
+            i.direction,
+            i.frequency,
+            i.derived,
+            i.definition,
+            i.method,
+            s.code.label("source_code"),
+            s.name.label("source_name"),
+            s.url.label("source_url"),
+            s.licence,
+            s.kind.label("source_kind"),
+        )
+        .join(s, s.code == i.source_code)
+        .where(i.code == code)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(stmt).mappings().first()
+    return dict(row) if row else None
+
+
+def sources(engine: Engine, codes: list[str] | None = None) -> pd.DataFrame:
+    """Sources with their licence and kind, for captions and the catalogue."""
+    s = m.Source
+    stmt = select(s.code, s.name, s.url, s.licence, s.kind, s.retrieved, s.citation).order_by(s.kind, s.code)
+    if codes is not None:
+        stmt = stmt.where(s.code.in_(codes))
+    return read_frame(engine, stmt)
+
+
+def geos(engine: Engine, level: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """Geographies with their name in the UI language. Columns: code, level, parent_code, name."""
+    g = m.Geo
+    stmt = select(g.code, g.level, g.parent_code, getattr(g, f"name_{_lang(lang)}").label("name")).order_by(g.code)
+    if level:
+        stmt = stmt.where(g.level == level)
+    return read_frame(engine, stmt)
+
+
+def targets(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
+    """Targets with the document that set them. Columns: indicator_code, geo_code, year, value,
+    breakdown, document, illustrative, source_code."""
+    t = m.Target
+    stmt = select(
+        t.indicator_code, t.geo_code, t.year, t.value, t.breakdown, t.document, t.illustrative, t.source_code
+    ).order_by(t.indicator_code, t.geo_code, t.year)
+    if indicator_code:
+        stmt = stmt.where(t.indicator_code == indicator_code)
+    return read_frame(engine, stmt)
+
+
+def catalogue(engine: Engine, lang: str = "en") -> pd.DataFrame:
+    """Every indicator with its source, kind, observation count, period range and last load."""
+    lang = _lang(lang)
+    i, s, o, b = m.Indicator, m.Source, m.Observation, m.ImportBatch
+    stats = (
+        select(
+            o.indicator_code,
+            func.count().label("observations"),
+            func.min(o.period).label("first_period"),
+            func.max(o.period).label("last_period"),
+            func.count(func.distinct(o.geo_code)).label("geos"),
+            func.max(b.loaded_at).label("last_loaded"),
+        )
+        .join(b, b.id == o.import_batch_id)
+        .where(o.is_current)
+        .group_by(o.indicator_code)
+        .subquery()
+    )
+    stmt = (
+        select(
+            i.code,
+            i.theme,
+            getattr(i, f"name_{lang}").label("name"),
+            getattr(i, f"unit_{lang}").label("unit"),
+            i.derived,
+            s.name.label("source"),
+            s.licence,
+            s.kind,
+            func.coalesce(stats.c.observations, 0).label("observations"),
+            stats.c.first_period,
+            stats.c.last_period,
+            stats.c.geos,
+            stats.c.last_loaded,
+        )
+        .join(s, s.code == i.source_code)
+        .outerjoin(stats, and_(stats.c.indicator_code == i.code))
+        .order_by(i.theme, i.code)
+    )
+    return read_frame(engine, stmt)
