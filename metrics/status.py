@@ -1,0 +1,109 @@
+"""The one place where "on track" is decided, for every KPI card and the targets page.
+
+Rule (stated on the pages through :data:`RULE`):
+
+* **met**: the latest value already reaches the target;
+* **on track**: the projection of the recent trend reaches the target by the target year;
+* **at risk**: the projection covers at least 75 % of the distance from the latest value to
+  the target (or, with a single point, the latest value is on the straight trajectory from the
+  baseline);
+* **off track**: otherwise;
+* **no data**: no observation, or no target.
+
+The projection is a least-squares straight line through the last ``window`` points (default 5),
+extended to the end of the target year. Lower-is-better indicators flip every comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "met", "on_track", "at_risk", "off_track", "no_data"
+STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+AT_RISK_SHARE = 0.75
+WINDOW = 5
+RULE = (
+    "Met: the latest value reaches the target. On track: a straight-line trend through the last "
+    f"{WINDOW} values reaches the target by the target year. At risk: the trend covers at least "
+    f"{AT_RISK_SHARE:.0%} of the remaining distance. Off track: less than that."
+)
+
+
+def decimal_year(day: date) -> float:
+    """A date as a year with a fraction (1 July 2024 -> about 2024.5), for trends over time."""
+    start = date(day.year, 1, 1)
+    length = (date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str
+    latest: float | None = None
+    latest_time: float | None = None
+    projected: float | None = None  # the trend's value at the end of the target year
+    target: float | None = None
+    target_year: int | None = None
+    slope: float | None = None  # change per year of the trend line
+
+
+def _better_or_equal(a: float, b: float, higher_is_better: bool) -> bool:
+    return a >= b if higher_is_better else a <= b
+
+
+def assess(
+    times: Sequence[float],
+    values: Sequence[float],
+    target: float | None,
+    target_year: int | None,
+    *,
+    higher_is_better: bool = True,
+    baseline: tuple[float, float] | None = None,
+    window: int = WINDOW,
+) -> Progress:
+    """Status of a series against a target.
+
+    Args:
+        times: observation times as decimal years, ascending (see :func:`decimal_year`).
+        values: the observed values; NaN entries are ignored.
+        target: the target value; ``None`` gives ``no_data``.
+        target_year: the year by whose end the target is due.
+        higher_is_better: ``False`` for indicators where lower is better.
+        baseline: ``(time, value)`` the trajectory starts from, for a single observation;
+            defaults to no baseline (a single point is then ``at_risk`` unless met).
+        window: how many of the latest points the trend is fitted through.
+
+    Returns:
+        The :class:`Progress` with status, latest value, projection and trend slope.
+    """
+    pairs = [(t, v) for t, v in zip(times, values, strict=True) if v is not None and not np.isnan(v)]
+    if target is None or target_year is None or not pairs:
+        return Progress(NO_DATA, target=target, target_year=target_year)
+    latest_time, latest = pairs[-1]
+    base = Progress(NO_DATA, latest=latest, latest_time=latest_time, target=target, target_year=target_year)
+    if _better_or_equal(latest, target, higher_is_better):
+        return _with(base, MET)
+    due = target_year + 1.0
+    recent = pairs[-window:]
+    if len(recent) < 2:
+        if baseline is None or due <= baseline[0]:
+            return _with(base, AT_RISK)
+        needed_now = baseline[1] + (target - baseline[1]) * (latest_time - baseline[0]) / (due - baseline[0])
+        return _with(base, AT_RISK if _better_or_equal(latest, needed_now, higher_is_better) else OFF_TRACK)
+    t = np.array([p[0] for p in recent])
+    v = np.array([p[1] for p in recent])
+    slope, intercept = np.polyfit(t, v, 1) if np.ptp(t) > 0 else (0.0, float(v.mean()))
+    projected = float(slope * max(due, latest_time) + intercept)
+    progress = Progress(NO_DATA, latest, latest_time, projected, target, target_year, float(slope))
+    if _better_or_equal(projected, target, higher_is_better):
+        return _with(progress, ON_TRACK)
+    covered = (projected - latest) / (target - latest)
+    return _with(progress, AT_RISK if covered >= AT_RISK_SHARE else OFF_TRACK)
+
+
+def _with(progress: Progress, status: str) -> Progress:
+    return Progress(status, *(getattr(progress, f) for f in list(Progress.__dataclass_fields__)[1:]))

@@ -1,0 +1,44 @@
+"""Every page renders its charts from the database, with no console errors and no foreign hosts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.conftest import foreign_requests
+
+PAGES = {
+    "/": ["overview-internet-users"],
+    "/connectivity": ["conn-4g-by-region", "conn-neighbours"],
+    "/it-sector": ["it-active-companies", "it-hightech-exports"],
+    "/park": ["park-occupancy"],
+    "/targets": ["targets-internet-users"],
+    "/data": ["data-observations-by-theme"],
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_shell001_page_renders_charts(dash_duo, dashboard, path):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + path)
+    for chart_id in PAGES[path]:
+        # a drawn plotly chart has at least one trace group in its SVG
+        dash_duo.wait_for_element(f"#{chart_id} .main-svg g.trace", timeout=15)
+    assert dash_duo.find_element(".navbar").text.count("\n") >= 5
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_shell002_unknown_path_shows_404(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/no-such-page")
+    dash_duo.wait_for_contains_text("h1", "Page not found", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_shell003_navbar_follows_page_registry(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.wait_for_element("#overview-internet-users .main-svg", timeout=15)
+    dash_duo.find_element("a.nav-link[href='/park']").click()
+    dash_duo.wait_for_contains_text("h1", "IT Park occupancy", timeout=10)
+    assert dash_duo.driver.current_url.endswith("/park")
+    assert dash_duo.get_logs() == []
