@@ -1,4 +1,5 @@
-"""KPI cards: the latest value with unit, period, change on the previous period and target."""
+"""KPI cards: the latest value with unit and period, the change on the previous period, the
+target and the status against it (decided in ``metrics.status``), and a synthetic-data badge."""
 
 from __future__ import annotations
 
@@ -7,50 +8,77 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import html
 
+from i18n import N_, format_number, translator
+from metrics.status import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, Progress
+
+STATUS_LABELS = {
+    MET: (N_("Target met"), "success"),
+    ON_TRACK: (N_("On track"), "success"),
+    AT_RISK: (N_("At risk"), "warning"),
+    OFF_TRACK: (N_("Off track"), "danger"),
+    NO_DATA: (N_("No target"), "secondary"),
+}
+
 
 @dataclass(frozen=True)
 class Kpi:
+    """What one card shows. Labels and units arrive already in the UI language."""
+
     label: str
     value: float | None
     unit: str
     period: str
     decimals: int = 1
     previous: float | None = None
-    target: float | None = None
-    target_year: int | None = None
+    progress: Progress | None = None
     synthetic: bool = False
     higher_is_better: bool = True
+    href: str | None = None  # the view with the matching filters
 
 
-def _fmt(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "\u202f")
-
-
-def change_text(kpi: Kpi) -> tuple[str, str]:
+def change_text(kpi: Kpi, lang: str | None = None) -> tuple[str, str]:
     """The change on the previous period and its colour (green when it moves the right way)."""
+    t = translator(lang)
     if kpi.value is None or kpi.previous is None:
-        return "no earlier value", "text-muted"
+        return t("no earlier value"), "text-muted"
     delta = kpi.value - kpi.previous
     if delta == 0:
-        return "no change", "text-muted"
+        return t("no change"), "text-muted"
     good = (delta > 0) == kpi.higher_is_better
     sign = "+" if delta > 0 else "−"
-    return f"{sign}{_fmt(abs(delta), kpi.decimals)} on previous period", "text-success" if good else "text-danger"
+    text = f"{sign}{format_number(abs(delta), kpi.decimals, lang)} {t('on previous period')}"
+    return text, "text-success" if good else "text-danger"
 
 
-def kpi_card(kpi: Kpi, card_id: str) -> dbc.Card:
-    value = "—" if kpi.value is None else _fmt(kpi.value, kpi.decimals)
-    change, change_class = change_text(kpi)
+def status_badge(progress: Progress | None, lang: str | None = None) -> dbc.Badge:
+    label, color = STATUS_LABELS[progress.status if progress else NO_DATA]
+    return dbc.Badge(translator(lang)(label), color=color, className="status-badge me-1")
+
+
+def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
+    """One KPI as a card; the whole card links to its view when ``href`` is set."""
+    t = translator(lang)
+    change, change_class = change_text(kpi, lang)
     body = [
         html.Div(kpi.label, className="kpi-label small text-muted"),
-        html.Div([html.Span(value, className="kpi-value"), html.Span(f" {kpi.unit}", className="kpi-unit")]),
-        html.Div(kpi.period, className="small"),
+        html.Div(
+            [
+                html.Span(format_number(kpi.value, kpi.decimals, lang), className="kpi-value"),
+                html.Span(f" {kpi.unit}", className="kpi-unit"),
+            ]
+        ),
+        html.Div(kpi.period, className="small kpi-period"),
         html.Div(change, className=f"small {change_class}"),
     ]
-    if kpi.target is not None:
-        body.append(
-            html.Div(f"Target {kpi.target_year}: {_fmt(kpi.target, kpi.decimals)} {kpi.unit}", className="small")
-        )
+    progress = kpi.progress
+    if progress is not None and progress.target is not None:
+        target = f"{t('Target')} {progress.target_year}: {format_number(progress.target, kpi.decimals, lang)}"
+        body.append(html.Div([status_badge(progress, lang), html.Span(target, className="small")], className="mt-1"))
     if kpi.synthetic:
-        body.append(dbc.Badge("synthetic demo data", color="warning", text_color="dark", className="synthetic-badge"))
-    return dbc.Card(dbc.CardBody(body), id=card_id, className="kpi-card h-100 shadow-sm")
+        body.append(
+            dbc.Badge(t("synthetic demo data"), color="warning", text_color="dark", className="synthetic-badge mt-1")
+        )
+    content = dbc.CardBody(body)
+    if kpi.href:
+        content = html.A(content, href=kpi.href, className="stretched-link-card text-reset text-decoration-none")
+    return dbc.Card(content, id=card_id, className="kpi-card h-100 shadow-sm")

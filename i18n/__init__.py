@@ -1,0 +1,66 @@
+"""Languages of the UI: Tajik (default), Russian, English.
+
+UI strings go through gettext catalogues managed with Babel (``i18n/locales/<lang>/LC_MESSAGES``):
+
+* in code, get a translator for the page's language and call it: ``t = translator(lang)``;
+  ``t("Rural internet coverage")``; strings defined at import time are marked with ``N_(...)``
+  and translated where they are shown;
+* ``pybabel extract -F babel.cfg -k t -k N_ -o i18n/messages.pot .`` collects them;
+  ``pybabel update``/``compile`` as in the README.
+
+Indicator, region and district names come from the database's ``name_en/ru/tg`` columns, not
+from here. Numbers and dates are formatted for the locale with Babel.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
+DEFAULT_LANGUAGE = "tg"
+
+
+def normalise(lang: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """A supported language code; anything else (None, '', 'fr') falls back to the default."""
+    return lang if lang in LANGUAGES else default
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("messages", localedir=LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def translator(lang: str | None) -> Callable[[str], str]:
+    """The gettext function for ``lang``; an untranslated string comes back unchanged."""
+    return _catalogue(normalise(lang)).gettext
+
+
+def format_number(value: float | None, decimals: int = 0, lang: str | None = None) -> str:
+    """A number with the locale's digit grouping and decimal sign; an em dash for no value."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=normalise(lang))
+
+
+def format_day(day: date, lang: str | None = None) -> str:
+    """A date in the locale's long form (28 ноября 2026 г.)."""
+    return format_date(day, format="long", locale=normalise(lang))
+
+
+def format_month(day: date, lang: str | None = None) -> str:
+    """A month and year in the locale's short form (нояб. 2026)."""
+    return format_date(day, format="LLL y", locale=normalise(lang))
