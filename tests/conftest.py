@@ -6,8 +6,8 @@
 * ``blank_engine``: a fresh, empty schema per test.
 * ``seeded_sqlite_url``: the seeded SQLite file, for browser tests that start the app.
 
-On PostgreSQL each fixture gets its own schema (``search_path``), dropped and re-created, so
-tests never see each other's rows.
+On PostgreSQL each fixture gets its own schema (``search_path``) named after the fixture and the
+process, dropped and re-created, so tests never see each other's rows.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ REFERENCE_FILES = (
 )
 
 
-def _pg_schema_url(schema: str) -> str:
+def _pg_schema_url(name: str) -> str:
+    schema = f"{name}_{os.getpid()}"  # one schema per test process: parallel runs never collide
     with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {schema}"))
