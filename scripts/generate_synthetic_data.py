@@ -335,6 +335,21 @@ def mobile_coverage(prof: pd.DataFrame, t: np.ndarray) -> dict[str, np.ndarray]:
     return {"2G": g2, "3G": g3, "4G": g4, "5G": g5}
 
 
+def urban_rural_coverage(total: np.ndarray, share: np.ndarray) -> dict[str, np.ndarray]:
+    """Urban and rural mobile coverage consistent with the unit's total coverage.
+
+    The rural/urban ratio ``q`` rises with coverage (0.5 when nothing is built, 1 when all is):
+    towers reach the town first. urban = total / (s + (1 - s) q), rural = q * urban, so
+    s * urban + (1 - s) * rural = total; urban is capped at 100 and rural takes the rest. Both
+    rise with the total, so the 2G >= 3G >= 4G >= 5G nesting and the growth carry over.
+    """
+    s = share[:, None]
+    q = 0.5 + 0.5 * total / 100.0
+    urban = np.minimum(total / (s + (1 - s) * q), 100.0)
+    rural = np.where(s < 1, (total - s * urban) / np.maximum(1 - s, 1e-9), np.nan)
+    return {"urban": urban, "rural": np.minimum(rural, urban)}
+
+
 def national_internet_trend(t: np.ndarray) -> np.ndarray:
     """Real ITU series at Q4 of each year, linear in between, recent pace after 2022."""
     real = load_internet_users()
@@ -376,6 +391,8 @@ def build_connectivity(units: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     """All quarterly district indicators in one observation frame."""
     prof, t = unit_profiles(units), quarter_times()
     cov = {k: np.round(v, 1) for k, v in mobile_coverage(prof, t).items()}
+    share = prof["urban"].to_numpy()
+    cov_parts = {k: {p: np.round(a, 1) for p, a in urban_rural_coverage(v, share).items()} for k, v in cov.items()}
     net = {k: np.round(v, 1) for k, v in internet_use(prof, t, pop_weights(pop, prof)).items()}
     settl = np.round(100 * (cov["3G"] / 100) ** prof["settl"].to_numpy()[:, None], 1)
     sch_x = (t - 2018.0) / prof["sch_r"].to_numpy()[:, None]
@@ -391,6 +408,10 @@ def build_connectivity(units: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     for i, code in enumerate(prof.index):
         for gen in ("2G", "3G", "4G", "5G"):
             rows += connectivity_rows(code, f"TJ.MOB.{gen}.POP.ZS", cov[gen][i])
+        for gen in ("2G", "3G", "4G", "5G"):  # after the totals, so their rows keep their bytes
+            for part in ("urban", "rural"):
+                if not (part == "rural" and code == "TJ-DU"):
+                    rows += connectivity_rows(code, f"TJ.MOB.{gen}.POP.ZS", cov_parts[gen][part][i], part)
         rows += connectivity_rows(code, "TJ.SETTL.MBB.ZS", settl[i])
         for part in ("total", "urban", "rural"):
             if not (part == "rural" and code == "TJ-DU"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from itertools import pairwise
 from pathlib import Path
@@ -28,6 +29,7 @@ COLUMNS = {
 MOBILE = ["TJ.MOB.2G.POP.ZS", "TJ.MOB.3G.POP.ZS", "TJ.MOB.4G.POP.ZS", "TJ.MOB.5G.POP.ZS"]
 PERCENT = MOBILE + ["TJ.SETTL.MBB.ZS", "TJ.NET.USER.ZS", "TJ.SCH.FBB.ZS"]
 REGIONS = ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
+EARLIER_SHA256 = "8b3b0ce6017f2987621e9ff89a8af0cad989ecc6e3c0d44f2e72471a9b7f6270"
 SUBSECTORS = {"software", "it_services", "telecom", "ecommerce", "fintech", "hardware_other"}
 
 
@@ -318,3 +320,48 @@ def test_generator_is_deterministic(gen, tmp_path):
         data = path.read_bytes()
         assert data == second[stem].read_bytes(), stem
         assert data == (SYN / f"{stem}.csv").read_bytes(), f"{stem}: committed file is stale"
+
+
+# ---------------------------------------------------------------- urban / rural mobile coverage
+
+
+def test_mobile_urban_rural_rows_complete(conn):
+    counts = conn.groupby(["indicator_code", "breakdown"])["geo_code"].agg(["size", "nunique"])
+    for ind in MOBILE:
+        assert tuple(counts.loc[(ind, "urban")]) == (35 * 59, 59)
+        assert tuple(counts.loc[(ind, "rural")]) == (35 * 58, 58)  # Dushanbe is all urban
+
+
+def test_mobile_urban_rural_consistent_with_total(wide, gen):
+    share = gen.unit_profiles(gen.load_geo())["urban"]
+    for ind in MOBILE:
+        rural = wide[f"{ind}:rural"].dropna()
+        urban = wide.loc[rural.index, f"{ind}:urban"]
+        total = wide.loc[rural.index, ind].to_numpy()
+        assert (rural <= urban).all(), ind
+        s = share.reindex(rural.index.get_level_values("geo_code")).to_numpy()
+        assert np.abs(total - (s * urban.to_numpy() + (1 - s) * rural.to_numpy())).max() <= 0.11, ind
+    dushanbe = wide.xs("TJ-DU", level="geo_code")
+    for ind in MOBILE:
+        assert (dushanbe[f"{ind}:urban"] == dushanbe[ind]).all()
+
+
+def test_mobile_urban_rural_nested_and_rising(wide):
+    for part in ("urban", "rural"):
+        for higher, lower in pairwise(MOBILE):
+            both = wide[[f"{higher}:{part}", f"{lower}:{part}"]].dropna()
+            assert (both.iloc[:, 0] >= both.iloc[:, 1] - 0.1).all(), (higher, lower, part)  # rounding
+        for ind in MOBILE:
+            steps = wide[f"{ind}:{part}"].dropna().groupby(level="geo_code").diff().dropna()
+            assert (steps >= -0.1).all(), (ind, part)
+
+
+def test_earlier_connectivity_rows_keep_their_bytes():
+    """Adding the urban/rural mobile rows left every earlier row as it was, in the same order."""
+    lines = (SYN / "connectivity_districts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    is_added = [line.startswith("TJ.MOB.") and line.split(",")[4] in ("urban", "rural") for line in lines]
+    added = [line for line, new in zip(lines, is_added, strict=True) if new]
+    earlier = "".join(line for line, new in zip(lines, is_added, strict=True) if not new).encode("utf-8")
+    assert len(added) == 4 * 35 * (59 + 58)
+    # sha256 of connectivity_districts.csv before the urban/rural mobile rows were added
+    assert hashlib.sha256(earlier).hexdigest() == EARLIER_SHA256
