@@ -35,6 +35,8 @@ SEED_FILES: tuple[tuple[str, str, str | None], ...] = (
     ("synthetic/park_tenants.csv", "park_tenants", SYNTHETIC),
     ("synthetic/park_leases.csv", "park_leases", SYNTHETIC),
     ("targets/illustrative_targets.csv", "targets", "DEMO-TARGETS"),
+    ("real/uzbekistan_it_park.csv", "observations", None),
+    ("real/uzbekistan_it_park_targets.csv", "targets", None),
 )
 
 
