@@ -67,7 +67,7 @@ def write_observations(session: Session, rows: list[r.ObservationRow], ref: Refe
                 "flags": row.flags,
                 "source_code": _source_code(row, ref, ref.indicators[row.indicator_code].source_code),
                 "comment": row.comment,
-                "revision": previous[2] + 1 if previous is not None else 1,
+                "revision": previous[3] + 1 if previous is not None else 1,
                 "is_current": True,
                 "import_batch_id": batch_id,
             }
