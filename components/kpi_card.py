@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import html
+import plotly.graph_objects as go
+from dash import dcc, html
 
 from i18n import N_, format_number, translator
 from metrics.status import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, Progress
@@ -34,6 +35,41 @@ class Kpi:
     synthetic: bool = False
     higher_is_better: bool = True
     href: str | None = None  # the view with the matching filters
+    trend: tuple[float, ...] = ()  # recent values, oldest first, drawn as a sparkline
+    target_note: str = ""  # e.g. "illustrative", shown beside the target
+
+
+SPARK_COLOR = "#1f5fa8"
+
+
+def sparkline(values: tuple[float, ...] | list[float], height: int = 36) -> go.Figure:
+    """A tiny line of recent values with no axes, for the corner of a KPI card.
+
+    Args:
+        values: the values, oldest first; missing values (NaN) leave a gap.
+        height: pixel height.
+
+    Returns:
+        A static plotly figure (no hover, no axes), the last point marked.
+    """
+    x = list(range(len(values)))
+    fig = go.Figure(
+        go.Scatter(x=x, y=list(values), mode="lines", line={"color": SPARK_COLOR, "width": 2}, hoverinfo="skip")
+    )
+    if values:
+        fig.add_trace(
+            go.Scatter(x=x[-1:], y=list(values)[-1:], mode="markers", marker={"color": SPARK_COLOR, "size": 5})
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 2, "r": 4, "t": 2, "b": 2},
+        showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis={"visible": False, "fixedrange": True},
+        yaxis={"visible": False, "fixedrange": True},
+    )
+    return fig
 
 
 def change_text(kpi: Kpi, lang: str | None = None) -> tuple[str, str]:
@@ -73,7 +109,18 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
     progress = kpi.progress
     if progress is not None and progress.target is not None:
         target = f"{t('Target')} {progress.target_year}: {format_number(progress.target, kpi.decimals, lang)}"
+        if kpi.target_note:
+            target += f" ({kpi.target_note})"
         body.append(html.Div([status_badge(progress, lang), html.Span(target, className="small")], className="mt-1"))
+    if len(kpi.trend) >= 2:
+        body.append(
+            dcc.Graph(
+                figure=sparkline(kpi.trend),
+                config={"staticPlot": True, "displayModeBar": False},
+                className="kpi-sparkline",
+                style={"height": "36px"},
+            )
+        )
     if kpi.synthetic:
         body.append(
             dbc.Badge(t("synthetic demo data"), color="warning", text_color="dark", className="synthetic-badge mt-1")
