@@ -1,65 +1,200 @@
-"""Progress against targets: each target beside the series it measures."""
+"""Progress against targets: for each target, the path needed from the baseline, the projection
+of the recent trend, the gap and the status; filtered by theme and region through the URL."""
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
-from dash import html
+from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card
-from components.figures import line_figure
-from data_loaders.queries import common
+from components.overview_cards import period_label, pick_target, progress_of
+from components.targets_chart import baseline_of, target_figure, targets_table
+from data_loaders.queries import common, targets
+from i18n import N_, normalise, translator
+from metrics.status import METHOD, NO_DATA, RULE, assess, decimal_year
 from pages._data import guarded, query
 
 dash.register_page(
     __name__,
     path="/targets",
-    name="Targets",
+    name=N_("Targets"),
     title="Progress against targets",
     order=4,
     description="Each target, the trajectory needed, the projection and the status.",
 )
 
-INDICATOR = "IT.NET.USER.ZS"
+URL, THEME, REGION, CHARTS, TABLE = "tgt-url", "tgt-theme", "tgt-region", "tgt-charts", "tgt-table"
+THEMES = {"connectivity": N_("Connectivity"), "it_sector": N_("IT sector"), "park": N_("IT Park")}
+REGIONS = ("TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA")
+
+
+def chart_id(code: str, geo: str) -> str:
+    return "tgt-chart-" + f"{code}-{geo}".lower().replace(".", "-")
+
+
+def _filters(theme: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """Unknown values fall back to 'all'."""
+    return (theme if theme in THEMES else None), (region if region in REGIONS else None)
+
+
+def _selected(frame, theme: str | None, region: str | None):  # noqa: ANN001, ANN202
+    """Targets to show: a region sees the national targets (applied to its own series) and its own."""
+    if theme:
+        frame = frame[frame["theme"] == theme]
+    if region:
+        frame = frame[frame["geo_code"].isin(["TJ", region])]
+    return frame
+
+
+def _controls(theme: str | None, region: str | None, lang: str) -> dbc.Row:
+    t = translator(lang)
+    regions = query(common.geos, "region", lang)
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t("Theme"), html_for=THEME),
+                    dcc.Dropdown(
+                        id=THEME,
+                        options=[{"label": t(name), "value": code} for code, name in THEMES.items()],
+                        value=theme,
+                        placeholder=t("All themes"),
+                    ),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t("Region"), html_for=REGION),
+                    dcc.Dropdown(
+                        id=REGION,
+                        options=[{"label": r.name, "value": r.code} for r in regions.itertuples() if r.code in REGIONS],
+                        value=region,
+                        placeholder=t("Tajikistan (targets as set)"),
+                    ),
+                ],
+                md=4,
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _target_block(group, region: str | None, today: date, lang: str):  # noqa: ANN001, ANN202
+    """The chart of one indicator's targets and its table rows."""
+    t = translator(lang)
+    first = group.iloc[0]
+    geo = region or first["geo_code"]
+    series = query(targets.indicator_series, first["indicator_code"], geo, today).dropna(subset=["value"])
+    higher = first["direction"] == "higher"
+    progress = progress_of(series, pick_target(group, today.year), higher)
+    times = [decimal_year(d) for d in series["period_end"]]
+    base = baseline_of(series)
+    rows = []
+    for target in group.itertuples():
+        p = assess(times, list(series["value"]), target.value, target.year, higher_is_better=higher, baseline=base)
+        rows.append(
+            {
+                "name": first["name"],
+                "unit": first["unit"],
+                "geo_name": query(common.geos, None, lang).set_index("code")["name"].get(geo, geo),
+                "year": target.year,
+                "target": target.value,
+                "decimals": int(first["decimals"]),
+                "baseline": base[1] if base else None,
+                "latest_period": period_label(str(series["period"].iloc[-1]), lang) if len(series) else "",
+                "progress": p,
+                "illustrative": bool(target.illustrative),
+            }
+        )
+    illustrative = bool(group["illustrative"].any())
+    where = rows[0]["geo_name"] + (
+        f" {t('against the national target')}" if region and first["geo_code"] == "TJ" else ""
+    )
+    title = first["name"] + (f" ({t('illustrative target')})" if illustrative else "")
+    status = t("status") + ": " + t(progress.status.replace("_", " ")) if progress.status != NO_DATA else t("no data")
+    subtitle = f"{where}, {first['unit']} · {status} · {t('projection')}: {t(METHOD)}"
+    sources = query(common.sources, sorted({*group["source_code"], *_series_sources(first["indicator_code"])}))
+    card = chart_card(
+        chart_id(first["indicator_code"], first["geo_code"]),
+        title,
+        target_figure(series, group, progress, first["unit"], int(first["decimals"]), lang),
+        sources,
+        subtitle=subtitle,
+        lang=lang,
+    )
+    return card, rows
+
+
+def _series_sources(code: str) -> list[str]:
+    meta = query(common.indicator, code, "en")
+    return [meta["source_code"]] if meta else []
 
 
 @guarded
-def layout(**_query) -> html.Div:
-    actual = query(common.series, INDICATOR, ["TJ"])
-    targets = query(common.targets)
-    mine = targets[(targets["indicator_code"] == INDICATOR) & (targets["geo_code"] == "TJ")]
-    fig = line_figure(actual, "period_start", "value", unit="% of population")
-    fig.add_trace(
-        go.Scatter(
-            x=[date(int(y), 1, 1) for y in mine["year"]],
-            y=mine["value"],
-            mode="markers",
-            name="Target (illustrative)",
-            marker={"symbol": "star", "size": 14, "color": "#c2185b"},
-        )
-    )
-    table = dbc.Table.from_dataframe(
-        targets[["indicator_code", "geo_code", "year", "value", "document"]], striped=True, size="sm", className="small"
-    )
+def layout(lang: str | None = None, theme: str | None = None, region: str | None = None, **_query) -> html.Div:
+    lang = normalise(lang)
+    t = translator(lang)
+    theme, region = _filters(theme, region)
+    today = date.today()
+    chosen = _selected(query(targets.targets, lang), theme, region)
+    cards, rows = [], []
+    for _key, group in chosen.groupby(["theme", "indicator_code", "geo_code"], sort=False):
+        card, block_rows = _target_block(group, region, today, lang)
+        cards.append(dbc.Col(card, lg=6, className="mb-3"))
+        rows.extend(block_rows)
     return html.Div(
         [
-            html.H1("Progress against targets", className="h3"),
+            dcc.Location(id=URL, refresh="callback-nav"),
+            html.H1(t("Progress against targets"), className="h3"),
             dbc.Alert(
-                "All targets shown are illustrative: the numeric targets of the Digital Economy Concept "
-                "are not published in machine-readable form.",
+                [
+                    html.Strong(t("Illustrative targets")),
+                    ": ",
+                    t(
+                        "targets marked illustrative were set by this project for demonstration; the numeric targets "
+                        "of the Digital Economy Concept are not published in machine-readable form."
+                    ),
+                ],
                 color="warning",
+                className="small",
             ),
-            chart_card(
-                "targets-internet-users",
-                "Individuals using the Internet against target",
-                fig,
-                query(common.sources, ["OWID-ITU", "DEMO-TARGETS"]),
-                subtitle="Tajikistan, % of population",
+            html.P(
+                [
+                    html.Strong(t("How the status is decided. ")),
+                    t(RULE),
+                    " ",
+                    t(
+                        "Baseline: the last value of 2019 (the Digital Economy Concept was adopted on 30.12.2019), "
+                        "or the first value when the series starts later."
+                    ),
+                ],
+                className="small text-muted tgt-rule",
             ),
-            html.H2("All targets", className="h5 mt-4"),
-            table,
+            _controls(theme, region, lang),
+            html.H2(t("Summary"), className="h5"),
+            html.Div(targets_table(rows, lang), id=TABLE),
+            dbc.Row(cards, id=CHARTS, className="mt-3"),
         ]
     )
+
+
+@callback(
+    Output(URL, "search"),
+    Input(THEME, "value"),
+    Input(REGION, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def write_filters(theme: str | None, region: str | None, search: str | None) -> str:
+    """Put the chosen filters in the URL, keeping the language; the layout renders from it."""
+    lang = parse_qs((search or "").lstrip("?")).get("lang", [None])[0]
+    params = {k: v for k, v in (("theme", theme), ("region", region), ("lang", lang)) if v}
+    query_string = "?" + urlencode(params) if params else ""
+    if query_string == (search or ""):
+        return dash.no_update
+    return query_string

@@ -1,0 +1,164 @@
+"""Pure builders of the targets page: one small chart per target, and the summary table.
+
+Each chart shows the observed series, the path needed from the baseline to each target, the
+projection of the recent trend (the method of ``metrics.status``) and the targets as stars.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from components.figures import PALETTE, _style, empty_figure
+from components.kpi_card import status_badge
+from i18n import format_number, translator
+from metrics.status import NO_DATA, Progress, decimal_year, from_decimal_year, trajectory
+
+BASELINE_YEAR = 2019  # the Digital Economy Concept was adopted on 30.12.2019
+TARGET_COLOR, PATH_COLOR, TREND_COLOR = "#c2185b", "#7f8c8d", "#e07b00"
+
+
+def baseline_of(series: pd.DataFrame) -> tuple[float, float] | None:
+    """The last value of :data:`BASELINE_YEAR` or before; the first value when the series starts later."""
+    series = series.dropna(subset=["value"])
+    if series.empty:
+        return None
+    before = series[[d.year <= BASELINE_YEAR for d in series["period_end"]]]
+    row = (before if len(before) else series).iloc[-1 if len(before) else 0]
+    return decimal_year(row["period_end"]), float(row["value"])
+
+
+def target_figure(
+    series: pd.DataFrame,
+    targets: pd.DataFrame,
+    progress: Progress,
+    unit: str,
+    decimals: int = 1,
+    lang: str | None = None,
+    height: int = 260,
+) -> go.Figure:
+    """Observed values, the trajectory needed, the trend projection and the targets.
+
+    Args:
+        series: columns period, period_end, value, oldest first.
+        targets: rows with year and value (this indicator and geo).
+        progress: the assessment of the target the projection runs to.
+        unit: the y-axis unit.
+        decimals: decimals in the hover.
+        lang: UI language (trace names).
+        height: pixel height.
+
+    Returns:
+        The figure; a "no data" figure when there is neither series nor target.
+    """
+    t = translator(lang)
+    series = series.dropna(subset=["value"])
+    if series.empty and targets.empty:
+        return empty_figure(height=height)
+    fmt = f"%{{y:,.{decimals}f}} {unit}"
+    fig = go.Figure()
+    if len(series):
+        fig.add_trace(
+            go.Scatter(
+                x=list(series["period_end"]),
+                y=list(series["value"]),
+                mode="lines+markers",
+                name=t("Observed"),
+                line={"color": PALETTE[0]},
+                marker={"size": 4},
+                hovertemplate=f"%{{x|%Y-%m-%d}}: {fmt}<extra></extra>",
+            )
+        )
+    base = baseline_of(series)
+    if base is not None and len(targets):
+        path = trajectory(base, list(zip(targets["year"].astype(int), targets["value"].astype(float), strict=True)))
+        fig.add_trace(
+            go.Scatter(
+                x=[from_decimal_year(p[0]) for p in path],
+                y=[p[1] for p in path],
+                mode="lines",
+                name=t("Needed"),
+                line={"color": PATH_COLOR, "dash": "dash"},
+                hovertemplate=f"{fmt}<extra>{t('Needed')}</extra>",
+            )
+        )
+    trend = progress.trend_line()
+    if trend:
+        fig.add_trace(
+            go.Scatter(
+                x=[from_decimal_year(p[0]) for p in trend],
+                y=[p[1] for p in trend],
+                mode="lines",
+                name=t("Projection"),
+                line={"color": TREND_COLOR, "dash": "dot", "width": 2},
+                hovertemplate=f"{fmt}<extra>{t('Projection')}</extra>",
+            )
+        )
+    if len(targets):
+        fig.add_trace(
+            go.Scatter(
+                x=[from_decimal_year(y + 1.0 - 1e-3) for y in targets["year"].astype(int)],
+                y=list(targets["value"]),
+                mode="markers",
+                name=t("Target"),
+                marker={"symbol": "star", "size": 13, "color": TARGET_COLOR},
+                hovertemplate=f"{fmt}<extra>{t('Target')}</extra>",
+            )
+        )
+    fig = _style(fig, unit, height)
+    fig.update_layout(hovermode="closest", legend={"y": -0.12}, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def targets_table(rows: list[dict], lang: str | None = None) -> dbc.Table | html.P:
+    """The summary: one row per target with baseline, latest, projection, gap and status.
+
+    Args:
+        rows: dicts with name, geo_name, year, target, decimals, unit, baseline, latest,
+            latest_period, progress (a :class:`Progress`), illustrative, document.
+        lang: UI language.
+    """
+    t = translator(lang)
+    if not rows:
+        return html.P(t("No target for this selection."), className="text-muted")
+
+    def num(value: float | None, decimals: int) -> str:
+        return format_number(value, decimals, lang)
+
+    head = ("Indicator", "Where", "Target year", "Target", "Baseline", "Latest", "Projected", "Gap", "Status")
+    body = []
+    for r in rows:
+        p, d = r["progress"], r["decimals"]
+        label = [html.Div(r["name"]), html.Div(r["unit"], className="text-muted")]
+        if r["illustrative"]:
+            label.append(dbc.Badge(t("illustrative target"), color="warning", text_color="dark", className="me-1"))
+        latest = num(p.latest, d) + (f" ({r['latest_period']})" if r["latest_period"] else "")
+        body.append(
+            html.Tr(
+                [
+                    html.Td(label),
+                    html.Td(r["geo_name"]),
+                    html.Td(r["year"]),
+                    html.Td(num(r["target"], d)),
+                    html.Td(num(r["baseline"], d)),
+                    html.Td(latest),
+                    html.Td(num(p.projected, d)),
+                    html.Td(num(p.gap, d)),
+                    html.Td(
+                        status_badge(p, lang)
+                        if p.status != NO_DATA
+                        else dbc.Badge(t("No data"), color="secondary", className="status-badge")
+                    ),
+                ],
+                className="tgt-row",
+            )
+        )
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(t(h)) for h in head])), html.Tbody(body)],
+        size="sm",
+        striped=True,
+        responsive=True,
+        className="small tgt-table",
+    )
