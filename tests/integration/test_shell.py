@@ -8,7 +8,7 @@ from tests.integration.conftest import foreign_requests
 
 PAGES = {
     "/": ["overview-internet-users"],
-    "/connectivity": ["conn-4g-by-region", "conn-neighbours"],
+    "/connectivity": ["conn-map", "conn-profile", "conn-techmix", "conn-urban-rural", "conn-benchmark"],
     "/it-sector": ["it-active-companies", "it-hightech-exports"],
     "/park": ["park-occupancy"],
     "/targets": ["targets-internet-users"],
