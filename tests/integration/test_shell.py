@@ -11,7 +11,7 @@ PAGES = {
     "/connectivity": ["conn-map", "conn-profile", "conn-techmix", "conn-urban-rural", "conn-benchmark"],
     "/it-sector": ["it-active-companies", "it-hightech-exports"],
     "/park": ["park-occupancy"],
-    "/targets": ["targets-internet-users"],
+    "/targets": ["tgt-chart-it-net-user-zs-tj"],
     "/data": ["data-observations-by-theme"],
 }
 
@@ -41,4 +41,18 @@ def test_shell003_navbar_follows_page_registry(dash_duo, dashboard):
     dash_duo.find_element("a.nav-link[href='/park']").click()
     dash_duo.wait_for_contains_text("h1", "IT Park occupancy", timeout=10)
     assert dash_duo.driver.current_url.endswith("/park")
+    assert dash_duo.get_logs() == []
+
+
+def test_shell004_database_down_shows_a_banner_not_a_traceback(dash_duo):
+    from app import create_app
+    from config import Config
+
+    down = create_app(Config(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="test"))
+    dash_duo.start_server(down)
+    dash_duo.wait_for_contains_text("#status-banner", "The database is not reachable", timeout=15)
+    for path in ("/connectivity", "/data"):
+        dash_duo.driver.get(dash_duo.server_url + path)
+        dash_duo.wait_for_contains_text("#_pages_content", "The database is not reachable", timeout=15)
+        assert "Traceback" not in dash_duo.driver.page_source
     assert dash_duo.get_logs() == []
