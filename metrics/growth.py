@@ -88,3 +88,30 @@ def transform(frame: pd.DataFrame, value: str, view: str, by: str | None = None,
     else:
         out[value] = function(out[value])
     return out
+
+
+def segment_summary(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """The segments (subsectors) in the last year, largest revenue first, with shares and growth.
+
+    Args:
+        frame: yearly figures by subsector (columns year, subsector, companies, employees,
+            revenue_usd, exports_usd), as returned by ``data_loaders.queries.it_sector.yearly``.
+        first: the first year of the period (the base of the growth rate).
+        last: the year described.
+
+    Returns:
+        One row per subsector with figures in ``last``: subsector, companies, employees,
+        revenue_usd, exports_usd, revenue_share (% of the total), revenue_cagr (fraction, NaN
+        when there is no usable base; ``first`` to ``last``).
+    """
+    columns = ["subsector", "companies", "employees", "revenue_usd", "exports_usd", "revenue_share", "revenue_cagr"]
+    latest = frame[frame["year"] == last].set_index("subsector")
+    if latest.empty:
+        return pd.DataFrame(columns=columns)
+    base = frame[frame["year"] == first].set_index("subsector")["revenue_usd"]
+    total = latest["revenue_usd"].sum()
+    out = latest[["companies", "employees", "revenue_usd", "exports_usd"]].copy()
+    out["revenue_share"] = 100.0 * out["revenue_usd"] / total if total else float("nan")
+    out["revenue_cagr"] = [cagr(base.get(s), out.at[s, "revenue_usd"], last - first) for s in out.index]
+    out = out.reset_index().sort_values(["revenue_usd", "subsector"], ascending=[False, True])
+    return out.reset_index(drop=True)[columns]

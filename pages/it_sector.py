@@ -1,60 +1,489 @@
-"""IT-sector growth: companies by subsector from the registry, and the real high-tech exports proxy."""
+"""IT-sector growth: is the sector growing, where, in which segments, and is the IT Park pulling it?
+
+The view is a function of its query string (``from``, ``to``, ``region``, ``subsector``,
+``park``, ``measure``, ``view``, ``lang``): the controls only rewrite the query string of a
+page-local location, and Dash re-renders the layout from it, so a link reproduces the view and
+back/forward work. Unknown or malformed values fall back to the defaults.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, callback, dcc, html
 
-from components.chart_card import chart_card
-from components.figures import bar_figure, line_figure
+from components.chart_card import chart_card, source_caption
+from components.it_sector_charts import (
+    MEASURES,
+    SUBSECTORS,
+    VIEWS,
+    benchmark_panel,
+    cagr_text,
+    flows_figure,
+    growth_figure,
+    hightech_figure,
+    region_figure,
+    segments_table,
+    sizes_figure,
+    subsector_label,
+)
+from components.kpi_card import Kpi, kpi_card
 from data_loaders.queries import common, it_sector
+from i18n import N_, format_day, normalise, translator
+from metrics.growth import cagr, segment_summary
+from metrics.status import assess, decimal_year
 from pages._data import guarded, query
 
 dash.register_page(
     __name__,
     path="/it-sector",
-    name="IT sector",
+    name=N_("IT sector"),
     title="IT-sector growth",
     order=2,
-    description="Companies, jobs, revenue and exports by subsector and region.",
+    description="Companies, jobs, revenue and exports by subsector and region; growth rates; IT Park residents.",
 )
+
+PREFIX = "it"
+URL = "it-url"
+FROM, TO, REGION, SUBSECTOR, PARK, MEASURE, VIEW = (
+    "it-from",
+    "it-to",
+    "it-region",
+    "it-subsector",
+    "it-park",
+    "it-measure",
+    "it-view",
+)
+GROWTH, FLOWS, SIZES, REGIONS, HIGHTECH = "it-growth", "it-flows", "it-sizes", "it-regions", "it-hightech-exports"
+SEGMENTS, BENCHMARK, CAGR = "it-segments", "it-benchmark", "it-cagr"
+SYNTHETIC = "DEMO-SYNTHETIC"
+HIGHTECH_CODE = "TX.VAL.TECH.CD"
+FALLBACK_YEARS = (2015, 2025)  # only used when the registry holds no yearly figures at all
+
+
+def _text(value) -> str | None:  # noqa: ANN001 - a query-string value may be a list when repeated
+    return value if isinstance(value, str) and value else None
+
+
+def _year(value, default: int, first: int, last: int) -> int:  # noqa: ANN001
+    text = _text(value)
+    return int(text) if text and text.isdigit() and first <= int(text) <= last else default
+
+
+def read_filters(params: dict, first: int, last: int, regions: list[str]) -> dict:
+    """The view's filters from the query string; anything unknown or malformed -> the default.
+
+    Args:
+        params: the query-string parameters as Dash passes them to ``layout``.
+        first: the first year the registry has figures for.
+        last: the last such year.
+        regions: the valid region codes.
+
+    Returns:
+        ``first``, ``last`` (years, ordered), ``region``, ``subsector`` (or None), ``park``
+        (bool), ``measure``, ``view`` and ``lang``.
+    """
+    start = _year(params.get("from"), first, first, last)
+    end = _year(params.get("to"), last, first, last)
+    start, end = min(start, end), max(start, end)
+    region, subsector = _text(params.get("region")), _text(params.get("subsector"))
+    measure, view = _text(params.get("measure")), _text(params.get("view"))
+    return {
+        "first": start,
+        "last": end,
+        "region": region if region in regions else None,
+        "subsector": subsector if subsector in SUBSECTORS else None,
+        "park": _text(params.get("park")) == "1",
+        "measure": measure if measure in MEASURES else "companies",
+        "view": view if view in VIEWS else "absolute",
+        "lang": normalise(_text(params.get("lang"))),
+    }
+
+
+def as_of(year: int, today: date | None = None) -> date:
+    """The day IT Park residency is read at: the end of the period's last year, or today if earlier."""
+    today = today or date.today()
+    return min(date(year, 12, 31), today)
+
+
+def search_string(current: str | None, **values) -> str:
+    """The query string with ``values`` set (None/False/'' removed), other keys such as lang kept."""
+    params = {k: v[0] for k, v in parse_qs((current or "").lstrip("?")).items()}
+    for key, value in values.items():
+        if value in (None, "", False):
+            params.pop(key, None)
+        else:
+            params[key] = "1" if value is True else str(value)
+    return "?" + urlencode(params) if params else ""
+
+
+def _controls(f: dict, years: list[int], regions, t) -> dbc.Row:  # noqa: ANN001
+    year_options = [{"label": str(y), "value": y} for y in years]
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t("From"), html_for=FROM, className="small mb-0"),
+                    dcc.Dropdown(id=FROM, options=year_options, value=f["first"], clearable=False),
+                ],
+                xs=6,
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t("To"), html_for=TO, className="small mb-0"),
+                    dcc.Dropdown(id=TO, options=year_options, value=f["last"], clearable=False),
+                ],
+                xs=6,
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t("Region"), html_for=REGION, className="small mb-0"),
+                    dcc.Dropdown(
+                        id=REGION,
+                        options=[{"label": r.name, "value": r.code} for r in regions.itertuples()],
+                        value=f["region"],
+                        placeholder=t("All regions"),
+                    ),
+                ],
+                xs=12,
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t("Subsector"), html_for=SUBSECTOR, className="small mb-0"),
+                    dcc.Dropdown(
+                        id=SUBSECTOR,
+                        options=[{"label": t(label), "value": code} for code, label in SUBSECTORS.items()],
+                        value=f["subsector"],
+                        placeholder=t("All subsectors"),
+                    ),
+                ],
+                xs=12,
+                md=3,
+            ),
+            dbc.Col(
+                dbc.Switch(id=PARK, label=t("IT Park residents only"), value=f["park"], className="mt-md-4"),
+                xs=12,
+                md=2,
+            ),
+        ],
+        className="g-2 mb-3 align-items-end it-filters",
+    )
+
+
+def _filters_text(f: dict, regions, t, lang: str) -> str:  # noqa: ANN001
+    """The active filters in words, for every chart's subtitle."""
+    parts = [f"{f['first']}–{f['last']}"]
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    parts.append(names[f["region"]] if f["region"] else t("all regions"))
+    parts.append(subsector_label(f["subsector"], lang) if f["subsector"] else t("all subsectors"))
+    if f["park"]:
+        parts.append(f"{t('IT Park residents on')} {format_day(as_of(f['last']), lang)}")
+    return " · ".join(parts)
+
+
+def _kpis(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:  # noqa: ANN001
+    """The headline cards for the last year of the period (previous year as the comparison)."""
+    totals = frame.groupby("year")[["companies", "employees", "revenue_usd", "exports_usd"]].sum()
+    last, prev = f["last"], f["last"] - 1
+    national = not (f["region"] or f["subsector"] or f["park"])
+    targets = query(common.targets) if national else None
+
+    def value(column: str, year: int, divisor: float = 1):  # noqa: ANN202
+        return float(totals.at[year, column]) / divisor if year in totals.index else None
+
+    def progress(code: str, column: str, divisor: float = 1):  # noqa: ANN202
+        if targets is None:
+            return None
+        mine = targets[(targets["indicator_code"] == code) & (targets["geo_code"] == "TJ")]
+        if mine.empty:
+            return None
+        goal = mine.iloc[-1]
+        years = [y for y in totals.index if y <= last]
+        return assess(
+            [decimal_year(date(y, 12, 31)) for y in years],
+            [float(totals.at[y, column]) / divisor for y in years],
+            float(goal["value"]) / divisor,
+            int(goal["year"]),
+        )
+
+    today = date.today()
+    this_year = query(it_sector.founded_between, date(today.year, 1, 1), today, **filters)
+    last_year_end = date(today.year - 1, today.month, min(today.day, 28 if today.month == 2 else today.day))
+    last_year = query(it_sector.founded_between, date(today.year - 1, 1, 1), last_year_end, **filters)
+    residency_day = as_of(last)
+    share = query(it_sector.resident_share, residency_day, f["region"], f["subsector"])
+    exports = query(common.series, HIGHTECH_CODE, ["TJ"])
+    end = t("end of")
+    return [
+        Kpi(
+            t("Active IT companies"),
+            value("companies", last),
+            t("companies"),
+            f"{end} {last}",
+            decimals=0,
+            previous=value("companies", prev),
+            progress=progress("TJ.IT.COMP.ACTIVE", "companies"),
+            synthetic=True,
+        ),
+        Kpi(
+            t("IT jobs"),
+            value("employees", last),
+            t("jobs"),
+            str(last),
+            decimals=0,
+            previous=value("employees", prev),
+            progress=progress("TJ.IT.JOBS", "employees"),
+            synthetic=True,
+        ),
+        Kpi(
+            t("IT revenue"),
+            value("revenue_usd", last, 1e6),
+            t("million US$"),
+            str(last),
+            previous=value("revenue_usd", prev, 1e6),
+            synthetic=True,
+        ),
+        Kpi(
+            t("IT exports"),
+            value("exports_usd", last, 1e6),
+            t("million US$"),
+            str(last),
+            previous=value("exports_usd", prev, 1e6),
+            progress=progress("TJ.IT.EXP.USD", "exports_usd", 1e6),
+            synthetic=True,
+        ),
+        Kpi(
+            t("Companies founded this year"),
+            float(this_year),
+            t("companies"),
+            f"{format_day(date(today.year, 1, 1), lang)} – {format_day(today, lang)}",
+            decimals=0,
+            previous=float(last_year),
+            synthetic=True,
+        ),
+        Kpi(
+            t("Share of active companies that are IT Park residents"),
+            100.0 * share["residents"] / share["active"] if share["active"] else None,
+            "%",
+            f"{share['residents']} / {share['active']}, {format_day(residency_day, lang)}",
+            synthetic=True,
+        ),
+        Kpi(
+            t("High-technology exports (real, goods only: a proxy)"),
+            float(exports["value"].iloc[-1]) / 1e6 if len(exports) else None,
+            t("million US$"),
+            f"{exports['period'].iloc[-1]}, {t('World Bank')}" if len(exports) else "",
+            previous=float(exports["value"].iloc[-2]) / 1e6 if len(exports) > 1 else None,
+        ),
+    ]
 
 
 @guarded
-def layout(**_query) -> html.Div:
-    companies = query(it_sector.active_companies, 2015, date.today().year - 1)
-    exports = query(common.series, "TX.VAL.TECH.CD", ["TJ"])
+def layout(lang: str | None = None, **params) -> html.Div:
+    """The IT-sector view for the filters in the query string."""
+    bounds = query(it_sector.year_bounds)
+    first, last = bounds["first"] or FALLBACK_YEARS[0], bounds["last"] or FALLBACK_YEARS[1]
+    regions = query(common.geos, "region", normalise(lang))
+    f = read_filters({**params, "lang": lang}, first, last, list(regions["code"]))
+    lang = f["lang"]
+    t = translator(lang)
+    park_day = as_of(f["last"]) if f["park"] else None
+    filters = {"region": f["region"], "subsector": f["subsector"], "park_as_of": park_day}
+    frame = query(it_sector.yearly, f["first"], f["last"], **filters)
+    synthetic = query(common.sources, [SYNTHETIC])
+    where = _filters_text(f, regions, t, lang)
+    column, measure_label, _unit, _div, _dec = MEASURES[f["measure"]]
+    totals = frame.groupby("year")[column].sum()
+    rate = cagr(totals.get(f["first"]), totals.get(f["last"]), f["last"] - f["first"])
+    by_region = query(it_sector.by_region, f["last"], f["subsector"], park_day, lang)
+    pop_years = sorted(by_region["population_year"].dropna().unique())
+    population_note = (
+        f"{t('population: latest published figure at or before')} {f['last']} ({', '.join(pop_years)})"
+        if pop_years
+        else t("no published population figure at or before this year")
+    )
+    bench = query(it_sector.benchmark, lang=lang)
+    hightech = query(common.series, HIGHTECH_CODE, ["TJ"], lang=lang)
+
+    growth_card = chart_card(
+        GROWTH,
+        f"{t('Growth by subsector')}: {t(measure_label)}",
+        growth_figure(frame, f["measure"], f["view"], lang),
+        synthetic,
+        subtitle=f"{where} · {t(VIEWS[f['view']])}",
+        lang=lang,
+    )
+    switches = dbc.Row(
+        [
+            dbc.Col(
+                dbc.RadioItems(
+                    id=MEASURE,
+                    options=[{"label": t(m[1]), "value": k} for k, m in MEASURES.items()],
+                    value=f["measure"],
+                    inline=True,
+                    className="small",
+                ),
+                xs=12,
+                lg=6,
+            ),
+            dbc.Col(
+                dbc.RadioItems(
+                    id=VIEW,
+                    options=[{"label": t(label), "value": k} for k, label in VIEWS.items()],
+                    value=f["view"],
+                    inline=True,
+                    className="small",
+                ),
+                xs=12,
+                lg=6,
+            ),
+        ],
+        className="mb-2",
+    )
     return html.Div(
         [
-            html.H1("IT-sector growth", className="h3"),
+            dcc.Location(id=URL, refresh="callback-nav"),
+            html.H1(t("IT-sector growth"), className="h3"),
+            html.P(
+                t("Is the IT sector growing, where, in which segments, and is the IT Park pulling it forward?"),
+                className="text-muted",
+            ),
+            _controls(f, list(range(first, last + 1)), regions, t),
+            dbc.Row(
+                [
+                    dbc.Col(kpi_card(k, f"it-kpi-{i}", lang), xs=12, sm=6, lg=3, className="mb-3")
+                    for i, k in enumerate(_kpis(f, frame, filters, t, lang))
+                ]
+            ),
+            switches,
+            html.Div(
+                cagr_text(rate, f["first"], f["last"], t(measure_label), lang), id=CAGR, className="fw-semibold mb-2"
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(growth_card, lg=8, className="mb-3"),
+                    dbc.Col(
+                        chart_card(
+                            SIZES,
+                            t("Company sizes"),
+                            sizes_figure(query(it_sector.size_bands, f["last"], **filters), lang),
+                            synthetic,
+                            subtitle=f"{t('companies with figures for')} {f['last']} · {where}",
+                            lang=lang,
+                        ),
+                        lg=4,
+                        className="mb-3",
+                    ),
+                ]
+            ),
             dbc.Row(
                 [
                     dbc.Col(
                         chart_card(
-                            "it-active-companies",
-                            "Active IT companies by subsector",
-                            bar_figure(companies, "year", "companies", color="subsector", unit="companies"),
-                            query(common.sources, ["DEMO-SYNTHETIC"]),
-                            subtitle="At each year end",
+                            FLOWS,
+                            t("Companies founded and closed"),
+                            flows_figure(query(it_sector.flows, f["first"], f["last"], **filters), lang),
+                            synthetic,
+                            subtitle=where,
+                            lang=lang,
+                        ),
+                        lg=6,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        chart_card(
+                            REGIONS,
+                            t("IT companies per 10,000 inhabitants, by region"),
+                            region_figure(by_region, f["region"], lang),
+                            query(common.sources, sorted({SYNTHETIC, *by_region["population_source"].dropna()})),
+                            subtitle=f"{t('end of')} {f['last']} · {population_note}",
+                            lang=lang,
+                        ),
+                        lg=6,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    [
+                                        html.H2(t("Largest segments"), className="h6 mb-0"),
+                                        html.Div(f"{f['last']} · {where}", className="small text-muted"),
+                                    ]
+                                ),
+                                dbc.CardBody(
+                                    segments_table(
+                                        segment_summary(frame, f["first"], f["last"]),
+                                        f["last"],
+                                        f["first"],
+                                        lang,
+                                        SEGMENTS,
+                                    )
+                                ),
+                                dbc.CardFooter(source_caption(synthetic, lang)),
+                            ],
+                            className="h-100 shadow-sm",
                         ),
                         lg=7,
                         className="mb-3",
                     ),
                     dbc.Col(
-                        chart_card(
-                            "it-hightech-exports",
-                            "High-technology exports (proxy)",
-                            line_figure(exports, "period_start", "value", unit="current US$", decimals=0),
-                            query(common.sources, ["WB-WDI"]),
-                            subtitle="Tajikistan, goods only",
+                        benchmark_panel(
+                            bench, query(common.sources, sorted(bench["source_code"].unique())), lang, BENCHMARK
                         ),
                         lg=5,
                         className="mb-3",
                     ),
                 ]
             ),
+            chart_card(
+                HIGHTECH,
+                t("High-technology exports of Tajikistan (real proxy)"),
+                hightech_figure(hightech, lang),
+                query(common.sources, sorted(hightech["source_code"].unique())),
+                subtitle=t(
+                    "World Bank TX.VAL.TECH.CD, goods with high R&D intensity, current US$: not ICT services, "
+                    "and not filtered by the selections above"
+                ),
+                lang=lang,
+            ),
         ]
+    )
+
+
+@callback(
+    Output(URL, "search"),
+    Input(FROM, "value"),
+    Input(TO, "value"),
+    Input(REGION, "value"),
+    Input(SUBSECTOR, "value"),
+    Input(PARK, "value"),
+    Input(MEASURE, "value"),
+    Input(VIEW, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def write_query_string(first, last, region, subsector, park, measure, view, search):  # noqa: ANN001, ANN201
+    """Controls -> query string; the page re-renders from it (defaults are left out of the URL)."""
+    return search_string(
+        search,
+        **{
+            "from": first,
+            "to": last,
+            "region": region,
+            "subsector": subsector,
+            "park": bool(park),
+            "measure": None if measure == "companies" else measure,
+            "view": None if view == "absolute" else view,
+        },
     )

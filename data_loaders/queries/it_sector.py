@@ -223,7 +223,7 @@ def by_region(
     or before ``year``; its year is returned so the chart can say which one was used. Regions
     without such a figure get no per-capita value (never an interpolated one).
     Columns: region_code, name, companies, employees, population, population_year,
-    companies_per_10k, jobs_per_10k.
+    population_source, companies_per_10k, jobs_per_10k.
     """
     c, cy, g, o = m.ItCompany, m.ItCompanyYear, m.Geo, m.Observation
     year_end = date(year, 12, 31)
@@ -250,7 +250,12 @@ def by_region(
         .subquery("latest")
     )
     population = (
-        select(o.geo_code, o.value.label("population"), o.period.label("population_year"))
+        select(
+            o.geo_code,
+            o.value.label("population"),
+            o.period.label("population_year"),
+            o.source_code.label("population_source"),
+        )
         .join(latest, and_(latest.c.geo_code == o.geo_code, latest.c.period_start == o.period_start))
         .where(published)
         .subquery("population")
@@ -265,6 +270,7 @@ def by_region(
             n_jobs.label("employees"),
             population.c.population,
             population.c.population_year,
+            population.c.population_source,
             (cast(n_companies, Float) * 10000 / population.c.population).label("companies_per_10k"),
             (cast(n_jobs, Float) * 10000 / population.c.population).label("jobs_per_10k"),
         )
