@@ -9,7 +9,7 @@ from tests.integration.conftest import foreign_requests
 PAGES = {
     "/": ["overview-internet-users"],
     "/connectivity": ["conn-map", "conn-profile", "conn-techmix", "conn-urban-rural", "conn-benchmark"],
-    "/it-sector": ["it-active-companies", "it-hightech-exports"],
+    "/it-sector": ["it-growth", "it-flows", "it-sizes", "it-regions", "it-hightech-exports"],
     "/park": ["park-occupancy"],
     "/targets": ["tgt-chart-it-net-user-zs-tj"],
     "/data": ["data-observations-by-theme"],

@@ -1,0 +1,65 @@
+"""Overview in the browser: the cards show what the database holds, and a card opens its view."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import create_engine, text
+
+from tests.integration.conftest import foreign_requests
+
+
+def _scalar(url: str, sql: str) -> float:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(text(sql)).scalar_one()
+    engine.dispose()
+    return value
+
+
+def test_ovw001_cards_show_database_values(dash_duo, dashboard, seeded_sqlite_url):
+    # expected values straight from SQL, not from the query layer under test
+    companies = _scalar(
+        seeded_sqlite_url,
+        "SELECT COUNT(*) FROM it_company WHERE founded <= '2025-12-31' AND (closed IS NULL OR closed > '2025-12-31')",
+    )
+    jobs = _scalar(seeded_sqlite_url, "SELECT SUM(employees) FROM it_company_year WHERE year = 2025")
+    internet = _scalar(
+        seeded_sqlite_url,
+        "SELECT value FROM observation WHERE indicator_code = 'IT.NET.USER.ZS' AND geo_code = 'TJ' "
+        "AND is_current AND breakdown = 'total' ORDER BY period_start DESC LIMIT 1",
+    )
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-tj-it-comp-active .kpi-value", f"{companies:,}", timeout=15)
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-tj-it-jobs .kpi-value", f"{jobs:,}")
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-it-net-user-zs .kpi-value", f"{internet:,.1f}")
+    # every headline card has its status or says it has no target; the rule is stated on the page
+    assert len(dash_duo.find_elements(".kpi-card")) == 11
+    assert "How the status is decided" in dash_duo.find_element(".ovw-rule").text
+    assert "Off track" in dash_duo.find_element("#ovw-kpi-tj-it-comp-active").text
+    assert "illustrative" in dash_duo.find_element("#ovw-kpi-tj-it-comp-active").text
+    dash_duo.wait_for_element("#ovw-changes .ovw-moves li")
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_ovw002_card_link_opens_view_with_filters(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
+    dash_duo.wait_for_element("#ovw-kpi-tj-mob-4g-pop-zs a", timeout=15).click()
+    dash_duo.wait_for_contains_text("h1", "coverage", timeout=15)
+    url = urlparse(dash_duo.driver.current_url)
+    assert url.path == "/connectivity"
+    assert parse_qs(url.query) == {"metric": ["4g"], "lang": ["en"]}
+    assert dash_duo.get_logs() == []
+
+
+def test_ovw003_park_card_links_with_date(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
+    href = dash_duo.wait_for_element("#ovw-kpi-tj-park-occ-zs a", timeout=15).get_attribute("href")
+    url = urlparse(href)
+    assert url.path == "/park"
+    assert set(parse_qs(url.query)) == {"as_of", "lang"}
+    assert dash_duo.get_logs() == []
