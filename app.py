@@ -17,7 +17,7 @@ from api import blueprint as api_blueprint
 from components.layout import footer, navbar, status_banner
 from config import Config
 from data_loaders.seed import prepare_database
-from pages import _data
+from pages import _data, _exports  # noqa: F401 - _exports registers the export hooks
 
 log = logging.getLogger("dashboard")
 HERE = Path(__file__).resolve().parent

@@ -1,8 +1,9 @@
-"""One card for every chart: title, subtitle with the active filters, the chart, and a caption
-that names source and licence, with a badge when any of the data is synthetic.
+"""One card for every chart: title, subtitle with the active filters, the chart, a caption that
+names source and licence (with a badge when any of the data is synthetic), and an export menu.
 
 Every chart of every page goes through :func:`chart_card`, so exports and provenance are added
-in one place.
+in one place: the card carries its provenance and the data it shows in a small ``dcc.Store``, and
+one set of global callbacks (``pages/_exports.py``) turns that into PNG, SVG, CSV and XLSX files.
 """
 
 from __future__ import annotations
@@ -12,10 +13,46 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from i18n import translator
+from exports.meta import ExportMeta, safe_name, sources_records
+from i18n import N_, normalise, translator
 
 # No plotly logo link: the app must not point users off-site. Snapshots at 2x scale.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
+
+# Pattern-matching id types: one callback serves every chart's menu (see pages/_exports.py).
+EXPORT_ITEM = "exp-item"  # {"type", "chart", "fmt"}: a menu entry
+EXPORT_META = "exp-meta"  # {"type", "chart"}: dcc.Store with provenance and data
+EXPORT_REQUEST = "exp-request"  # {"type", "chart"}: dcc.Store the browser fills with the live figure
+EXPORT_DOWNLOAD = "exp-download"  # {"type", "chart"}: dcc.Download
+CHART_ATTRIBUTE = "data-exp-chart"  # on the div around the graph, so the browser can find the figure
+
+# The fixed list of formats, in menu order.
+FORMATS = (
+    ("png", N_("PNG image (2x)")),
+    ("svg", N_("SVG image")),
+    ("csv", N_("CSV data")),
+    ("xlsx", N_("Excel data (XLSX)")),
+)
+
+
+def chart_key(chart_id: str | dict) -> str:
+    """A string naming the chart in export ids: the id itself, or a dict id's values joined."""
+    if isinstance(chart_id, dict):
+        return safe_name("-".join(str(chart_id[k]) for k in sorted(chart_id)))
+    return safe_name(str(chart_id))
+
+
+def data_records(data: pd.DataFrame | None) -> dict | None:
+    """The chart's table as JSON-safe ``{"columns", "rows"}`` (dates as ISO text, NaN as null)."""
+    if data is None:
+        return None
+    frame = data.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in frame.values.tolist()]
+    return {"columns": [str(c) for c in frame.columns], "rows": rows}
 
 
 def is_synthetic(sources: pd.DataFrame) -> bool:
@@ -43,15 +80,35 @@ def source_caption(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
     return html.Div(parts, className="chart-caption small text-muted")
 
 
+def export_menu(key: str, lang: str | None = None) -> dbc.DropdownMenu:
+    """The chart's download menu: one entry per format in :data:`FORMATS`."""
+    t = translator(lang)
+    items = [
+        dbc.DropdownMenuItem(t(label), id={"type": EXPORT_ITEM, "chart": key, "fmt": fmt}, n_clicks=0)
+        for fmt, label in FORMATS
+    ]
+    return dbc.DropdownMenu(
+        items,
+        label=t("Download"),
+        size="sm",
+        color="light",
+        align_end=True,
+        className="export-menu ms-auto",
+        toggle_class_name="export-menu-toggle",
+    )
+
+
 def chart_card(
-    chart_id: str,
+    chart_id: str | dict,
     title: str,
     figure: go.Figure,
     sources: pd.DataFrame,
     subtitle: str = "",
     lang: str | None = None,
+    data: pd.DataFrame | None = None,
+    export_name: str | None = None,
 ) -> dbc.Card:
-    """A titled card holding one chart and its source caption.
+    """A titled card holding one chart, its source caption and its export menu.
 
     Args:
         chart_id: the ``dcc.Graph`` id (a string or a pattern-matching dict).
@@ -60,15 +117,41 @@ def chart_card(
         sources: the sources of the data shown (see :func:`source_caption`).
         subtitle: the active filters, in words.
         lang: UI language.
+        data: exactly the table the chart shows, for CSV/XLSX; when None the exports take the
+            figure's own trace data.
+        export_name: file name stem saying what and which filters, e.g.
+            ``rural-4g-coverage_TJ-KT_2024-Q4``; defaults to the chart id and the export date.
+
+    Returns:
+        A ``dbc.Card`` with class ``chart-card``.
     """
-    header = [html.H2(title, className="h6 mb-0")]
+    key = chart_key(chart_id)
+    meta = ExportMeta(
+        title=title,
+        subtitle=subtitle,
+        sources=sources_records(sources),
+        lang=normalise(lang),
+        name=safe_name(export_name or key),
+    ).to_json()
+    meta.pop("exported_at")  # stamped when the file is made
+    meta["data"] = data_records(data)
+    header_text = [html.H2(title, className="h6 mb-0")]
     if subtitle:
-        header.append(html.Div(subtitle, className="small text-muted chart-subtitle"))
+        header_text.append(html.Div(subtitle, className="small text-muted chart-subtitle"))
+    header = html.Div([html.Div(header_text, className="me-2"), export_menu(key, lang)], className="d-flex")
     return dbc.Card(
         [
             dbc.CardHeader(header),
-            dbc.CardBody(dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG, className="chart")),
+            dbc.CardBody(
+                html.Div(
+                    dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG, className="chart"),
+                    **{CHART_ATTRIBUTE: key},
+                )
+            ),
             dbc.CardFooter(source_caption(sources, lang)),
+            dcc.Store(id={"type": EXPORT_META, "chart": key}, data=meta),
+            dcc.Store(id={"type": EXPORT_REQUEST, "chart": key}),
+            dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": key}),
         ],
         className="h-100 shadow-sm chart-card",
     )

@@ -1,0 +1,82 @@
+"""What an export says about itself: title, filters, sources with licences, synthetic flag, time.
+
+The chart card stores this as plain JSON next to the chart, so one global callback can build any
+chart's files without knowing the page it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from i18n import format_day, normalise, translator
+
+# File names keep to ASCII letters, digits, dot, dash and underscore: safe on every system.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """Provenance of one chart, in the UI language."""
+
+    title: str
+    subtitle: str = ""
+    sources: tuple[dict, ...] = ()  # {"name", "licence", "kind"} per source
+    lang: str = "tg"
+    name: str = "chart"  # file name stem, without extension
+    exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def synthetic(self) -> bool:
+        return any(source.get("kind") == "synthetic" for source in self.sources)
+
+    def source_line(self) -> str:
+        """ "Source: A (CC BY 4.0); B (...)" in the UI language."""
+        t = translator(self.lang)
+        items = [f"{s.get('name', '')} ({s.get('licence', '')})" for s in self.sources]
+        return f"{t('Source')}: " + ("; ".join(items) if items else t("none"))
+
+    def date_line(self) -> str:
+        t = translator(self.lang)
+        return f"{t('Exported')}: {format_day(self.exported_at.date(), self.lang)}"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["sources"] = list(self.sources)
+        data["exported_at"] = self.exported_at.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict, exported_at: datetime | None = None) -> ExportMeta:
+        """Rebuild from the stored JSON; the export time is now unless given."""
+        return cls(
+            title=str(data.get("title", "")),
+            subtitle=str(data.get("subtitle", "")),
+            sources=tuple(dict(s) for s in data.get("sources", ())),
+            lang=normalise(data.get("lang")),
+            name=safe_name(str(data.get("name") or "chart")),
+            exported_at=exported_at or datetime.now(UTC),
+        )
+
+
+def sources_records(sources: pd.DataFrame) -> tuple[dict, ...]:
+    """The chart card's sources table as plain records (name, licence, kind)."""
+    columns = [c for c in ("name", "licence", "kind") if c in sources.columns]
+    return tuple({c: str(row[c]) for c in columns} for row in sources[columns].to_dict("records"))
+
+
+def safe_name(stem: str) -> str:
+    """A file name stem with anything but ASCII letters, digits, ``.-_`` turned into ``-``."""
+    cleaned = _UNSAFE.sub("-", stem).strip("-.")
+    return cleaned[:120] or "chart"
+
+
+def file_name(meta: ExportMeta, extension: str) -> str:
+    """``<name>_<YYYY-MM-DD>.<ext>`` unless the name already ends with a period or date."""
+    stem = meta.name
+    if not re.search(r"_\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$", stem):
+        stem = f"{stem}_{meta.exported_at:%Y-%m-%d}"
+    return f"{stem}.{extension}"

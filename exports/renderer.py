@@ -1,0 +1,110 @@
+"""One headless Chromium, kept running, that turns figures into PNG/SVG and HTML into PDF.
+
+Why one browser: starting Chromium costs about a second; a report with six charts would pay it
+seven times. Kaleido 1.x drives the browser through choreographer; here a single ``Kaleido``
+lives on a background event loop (like ``kaleido.start_sync_server``), and the same browser
+prints the report's HTML to PDF with the DevTools ``Page.printToPDF`` command.
+
+Offline: Debian's ``/usr/bin/chromium`` (``BROWSER_PATH`` overrides it), plotly.js from the
+installed plotly package (kaleido's default), and MathJax switched off, because kaleido's
+default MathJax is a CDN URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import kaleido
+
+# Seconds one render or print may take before it is abandoned.
+TIMEOUT = 60
+
+
+def browser_path() -> str | None:
+    """The Chromium to drive: ``BROWSER_PATH`` if set, else Debian's chromium on PATH."""
+    return os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class Renderer:
+    """A Kaleido browser on its own thread; methods are thread-safe and block until done."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: kaleido.Kaleido | None = None
+        self._thread: threading.Thread | None = None
+
+    def _start(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=loop.run_forever, name="export-renderer", daemon=True)
+        self._thread.start()
+
+        async def open_browser() -> kaleido.Kaleido:
+            options: dict[str, Any] = {"n": 1, "timeout": TIMEOUT, "mathjax": False}
+            if path := browser_path():
+                options["path"] = path
+            k = kaleido.Kaleido(**options)
+            await k.open()
+            return k
+
+        self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(TIMEOUT)
+        self._loop = loop
+
+    def _run(self, coroutine_factory) -> Any:  # noqa: ANN001
+        with self._lock:
+            if self._loop is None:
+                self._start()
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine_factory(self._kaleido), self._loop).result(TIMEOUT * 2)
+
+    def figure(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
+        """The figure as ``png`` or ``svg`` bytes, at ``width`` x ``height`` CSS pixels times ``scale``."""
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        return self._run(lambda k: k.calc_fig(figure, opts=opts))
+
+    def pdf(self, html: str) -> bytes:
+        """The HTML document printed to A4 PDF by the same browser (backgrounds kept)."""
+        return self._run(lambda k: _print_pdf(k, html))
+
+    def close(self) -> None:
+        """Stop the browser (tests and shutdown); the next call starts a new one."""
+        with self._lock:
+            if self._loop is None:
+                return
+            loop, k = self._loop, self._kaleido
+            asyncio.run_coroutine_threadsafe(k.close(), loop).result(TIMEOUT)
+            loop.call_soon_threadsafe(loop.stop)
+            self._loop = self._kaleido = None
+
+
+async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
+    """Open the HTML in a new tab from a temporary file, wait for load, print, close the tab."""
+    with tempfile.TemporaryDirectory(prefix="tj-report-") as folder:
+        page = Path(folder) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        tab = await browser.create_tab("")
+        try:
+            await tab.send_command("Page.enable")
+            loaded = tab.subscribe_once("Page.loadEventFired")
+            await tab.send_command("Page.navigate", params={"url": page.as_uri()})
+            await asyncio.wait_for(loaded, TIMEOUT)
+            response = await tab.send_command(
+                "Page.printToPDF",
+                params={"printBackground": True, "preferCSSPageSize": True, "paperWidth": 8.27, "paperHeight": 11.69},
+            )
+        finally:
+            await browser.close_tab(tab.target_id)
+    if "error" in response:
+        raise RuntimeError(f"printToPDF failed: {response['error']}")
+    return base64.b64decode(response["result"]["data"])
+
+
+# The process-wide renderer: one browser for every export request.
+RENDERER = Renderer()
