@@ -15,4 +15,13 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Exports: PDF reports need fonts with Tajik Cyrillic (DejaVu) and the tests read PDFs with poppler.
+if ! command -v pdftotext >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then
+  echo "Installing fonts and poppler-utils for the PDF report tests (Debian packages)..."
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq fonts-dejavu-core fontconfig poppler-utils >/dev/null
+fi
+
 python3 -m pytest --headless "$@"
