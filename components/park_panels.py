@@ -1,0 +1,195 @@
+"""KPI cards, the tenant table and the unit detail of the IT Park view.
+
+Pure builders: the monthly park figures and the targets come in as DataFrames; cards, tables and
+panels come out. The status of a card is decided by ``metrics.status.assess`` (the one rule).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components.kpi_card import Kpi
+from components.park_figures import SIZE_LABELS, STATUS_STYLE, sector_label
+from i18n import N_, format_day, format_number, translator
+from metrics.status import Progress, assess, decimal_year
+
+OCCUPANCY, TENANTS, JOBS = "TJ.PARK.OCC.ZS", "TJ.PARK.TENANTS", "TJ.PARK.JOBS"
+TABLE_COLUMNS = (
+    N_("Tenant"),
+    N_("Sector"),
+    N_("Size"),
+    N_("Units"),
+    N_("Area, m²"),
+    N_("Jobs"),
+    N_("Rent, USD/m² a month"),
+    N_("Next lease end"),
+)
+
+
+def due_target(targets: pd.DataFrame, indicator: str, year: int) -> tuple[float | None, int | None]:
+    """The target of ``indicator`` due in ``year`` or the first one after it; else the last one.
+
+    Args:
+        targets: columns ``indicator_code``, ``year``, ``value``.
+        indicator: indicator code.
+        year: the year of the date the view is computed at.
+
+    Returns:
+        ``(value, year)`` or ``(None, None)`` when the indicator has no target.
+    """
+    rows = targets[targets["indicator_code"] == indicator].sort_values("year")
+    if rows.empty:
+        return None, None
+    ahead = rows[rows["year"] >= year]
+    row = (ahead if len(ahead) else rows).iloc[0 if len(ahead) else -1]
+    return float(row["value"]), int(row["year"])
+
+
+def _progress(series: pd.DataFrame, column: str, targets: pd.DataFrame | None, indicator: str) -> Progress | None:
+    if targets is None or series.empty:
+        return None
+    value, year = due_target(targets, indicator, series["as_of"].iloc[-1].year)
+    times = [decimal_year(d) for d in series["as_of"]]
+    return assess(times, series[column].astype(float).tolist(), value, year)
+
+
+def park_kpis(series: pd.DataFrame, targets: pd.DataFrame | None, as_of: date, lang: str | None = None) -> list[Kpi]:
+    """The four headline figures of the park at ``as_of``, with the change on the month before.
+
+    Args:
+        series: rows of ``queries.park.stats`` at month ends, the last row at ``as_of``.
+        targets: the park's targets (``indicator_code``, ``year``, ``value``), or ``None`` when
+            they do not apply (a single building: targets are set for the whole park).
+        as_of: the date of the view.
+        lang: UI language.
+
+    Returns:
+        Occupancy, tenants, jobs and average rent as :class:`Kpi` (no value before the opening).
+    """
+    t = translator(lang)
+    period = f"{t('at')} {format_day(as_of, lang)}"
+    last = series.iloc[-1] if len(series) and series["as_of"].iloc[-1] == as_of else None
+    prev = series.iloc[-2] if last is not None and len(series) > 1 else None
+
+    def value(row, column: str) -> float | None:  # noqa: ANN001
+        return None if row is None or pd.isna(row[column]) else float(row[column])
+
+    return [
+        Kpi(
+            t("Occupancy"),
+            value(last, "occupancy_pct"),
+            t("% of leasable area"),
+            period,
+            previous=value(prev, "occupancy_pct"),
+            progress=_progress(series, "occupancy_pct", targets, OCCUPANCY),
+            synthetic=True,
+        ),
+        Kpi(
+            t("Tenants"),
+            value(last, "tenants"),
+            t("tenants"),
+            period,
+            decimals=0,
+            previous=value(prev, "tenants"),
+            progress=_progress(series, "tenants", targets, TENANTS),
+            synthetic=True,
+        ),
+        Kpi(
+            t("Jobs in the park"),
+            value(last, "jobs"),
+            t("jobs"),
+            period,
+            decimals=0,
+            previous=value(prev, "jobs"),
+            progress=_progress(series, "jobs", targets, JOBS),
+            synthetic=True,
+        ),
+        Kpi(
+            t("Average rent"),
+            value(last, "rent_usd_m2"),
+            t("USD per m² a month"),
+            period,
+            decimals=2,
+            previous=value(prev, "rent_usd_m2"),
+            synthetic=True,
+            higher_is_better=True,
+        ),
+    ]
+
+
+def filter_tenants(records: list[dict], text: str | None) -> list[dict]:
+    """The tenants whose name, sector or code contains ``text`` (any case); all for no text."""
+    needle = (text or "").strip().casefold()
+    if not needle:
+        return records
+    return [r for r in records if needle in f"{r['name']} {r['sector']} {r['tenant_code']}".casefold()]
+
+
+def tenant_table(records: list[dict], lang: str | None = None, table_id: str = "park-tenant-table") -> html.Div:
+    """A table of tenants (rows of ``queries.park.tenants`` as records), numbers in the locale.
+
+    Args:
+        records: tenant rows (name, sector, size_band, units, area_m2, jobs, rent_usd_m2, next_end).
+        lang: UI language.
+        table_id: id of the wrapping element.
+
+    Returns:
+        A scrollable table, or a message when no tenant matches.
+    """
+    t = translator(lang)
+    if not records:
+        return html.Div(t("No tenant matches."), id=table_id, className="text-muted small p-2")
+    head = html.Thead(html.Tr([html.Th(t(c)) for c in TABLE_COLUMNS]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(r["name"]),
+                    html.Td(sector_label(r["sector"], lang)),
+                    html.Td(t(SIZE_LABELS.get(r["size_band"], r["size_band"]))),
+                    html.Td(format_number(r["units"], 0, lang), className="text-end"),
+                    html.Td(format_number(r["area_m2"], 1, lang), className="text-end"),
+                    html.Td(format_number(r["jobs"], 0, lang), className="text-end"),
+                    html.Td(format_number(r["rent_usd_m2"], 2, lang), className="text-end"),
+                    html.Td(_end(r["next_end"], lang)),
+                ]
+            )
+            for r in records
+        ]
+    )
+    table = dbc.Table([head, body], size="sm", striped=True, hover=True, className="mb-0 small")
+    return html.Div(table, id=table_id, className="table-responsive park-tenant-table")
+
+
+def _end(day, lang: str | None) -> str:  # noqa: ANN001 - a date, an ISO string or empty
+    if day is None or (isinstance(day, float) and pd.isna(day)) or day == "":
+        return translator(lang)("open-ended")
+    return format_day(pd.Timestamp(day).date(), lang)
+
+
+def unit_detail(point: dict | None, lang: str | None = None) -> html.Div:
+    """What the floor plan knows about one clicked unit (its bar's ``customdata``).
+
+    Args:
+        point: a ``clickData`` point whose ``customdata`` is [unit, tenant, area, lease end, status].
+        lang: UI language.
+    """
+    t = translator(lang)
+    if not point or len(point.get("customdata") or []) < 5:
+        return html.Div(t("Click a unit to see its tenant, area and lease end."), className="text-muted small")
+    unit, tenant, area, end, status = point["customdata"][:5]
+    colours = {t(label): colour for label, colour in STATUS_STYLE.values()}
+    return html.Div(
+        [
+            html.Span("■ ", style={"color": colours.get(status, "#6c757d")}),
+            html.Strong(unit, className="park-unit-code"),
+            html.Span(f" · {status} · "),
+            html.Span(tenant, className="park-unit-tenant fw-semibold"),
+            html.Span(f" · {area} m² · {t('lease ends')} {end}"),
+        ],
+        className="small",
+    )
