@@ -15,7 +15,7 @@ from components.overview_cards import period_label, pick_target, progress_of
 from components.targets_chart import baseline_of, target_figure, targets_table
 from data_loaders.queries import common, targets
 from i18n import N_, normalise, translator
-from metrics.status import METHOD, NO_DATA, RULE, assess, decimal_year
+from metrics.status import MET, METHOD, NO_DATA, RULE, assess, decimal_year
 from pages._data import guarded, query
 
 dash.register_page(
@@ -111,12 +111,19 @@ def _target_block(group, region: str | None, today: date, lang: str):  # noqa: A
                 "illustrative": bool(target.illustrative),
             }
         )
+    # the chart projects to the next target still to reach, so a met 2026 target does not hide 2027's trend
+    pending = [r["progress"] for r in rows if r["year"] >= today.year and r["progress"].status != MET]
+    progress = pending[0] if pending else progress
     illustrative = bool(group["illustrative"].any())
     where = rows[0]["geo_name"] + (
         f" {t('against the national target')}" if region and first["geo_code"] == "TJ" else ""
     )
     title = first["name"] + (f" ({t('illustrative target')})" if illustrative else "")
-    status = t("status") + ": " + t(progress.status.replace("_", " ")) if progress.status != NO_DATA else t("no data")
+    status = (
+        f"{t('status against the')} {progress.target_year} {t('target')}: {t(progress.status.replace('_', ' '))}"
+        if progress.status != NO_DATA
+        else t("no data")
+    )
     subtitle = f"{where}, {first['unit']} · {status} · {t('projection')}: {t(METHOD)}"
     sources = query(common.sources, sorted({*group["source_code"], *_series_sources(first["indicator_code"])}))
     card = chart_card(
