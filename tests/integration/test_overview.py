@@ -47,7 +47,9 @@ def test_ovw001_cards_show_database_values(dash_duo, dashboard, seeded_sqlite_ur
 def test_ovw002_card_link_opens_view_with_filters(dash_duo, dashboard):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
-    dash_duo.wait_for_element("#ovw-kpi-tj-mob-4g-pop-zs a", timeout=15).click()
+    link = dash_duo.wait_for_element("#ovw-kpi-tj-mob-4g-pop-zs a", timeout=15)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.find_element("css selector", ".kpi-value").click()
     dash_duo.wait_for_contains_text("h1", "coverage", timeout=15)
     url = urlparse(dash_duo.driver.current_url)
     assert url.path == "/connectivity"
