@@ -1,0 +1,222 @@
+"""Builders of the connectivity view as plain functions: edge cases (no rows, one period,
+lower-is-better, no target) and values worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from components.connectivity_figures import (
+    SeriesBreak,
+    benchmark_figure,
+    comparison_figure,
+    technology_mix_figure,
+    urban_rural_figure,
+)
+from components.connectivity_kpis import next_target, series_kpi, urban_rural_gap
+from components.connectivity_table import priority_table
+from components.district_map import NO_DATA_FILL, clicked_code, district_map
+from data_loaders import boundaries
+from metrics.status import MET, OFF_TRACK, ON_TRACK
+
+EMPTY = pd.DataFrame(columns=["period", "period_start", "value"])
+
+
+def quarters(values: list[float], first_year: int = 2025) -> pd.DataFrame:
+    periods = [f"{first_year + i // 4}-Q{i % 4 + 1}" for i in range(len(values))]
+    starts = [date(first_year + i // 4, 3 * (i % 4) + 1, 1) for i in range(len(values))]
+    return pd.DataFrame({"period": periods, "period_start": starts, "value": values})
+
+
+def is_empty_message(fig) -> bool:  # noqa: ANN001
+    return not fig.data and len(fig.layout.annotations) == 1
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+def test_next_target_picks_the_next_due():
+    targets = pd.DataFrame({"year": [2030, 2025], "value": [95.0, 75.0]})
+    assert next_target(targets, 2024) == (75.0, 2025)
+    assert next_target(targets, 2026) == (95.0, 2030)
+    assert next_target(targets, 2031) == (75.0, 2025)  # all passed: the earliest, as the card shows it
+    assert next_target(targets.iloc[:0], 2026) is None
+
+
+def test_series_kpi_latest_previous_and_status():
+    targets = pd.DataFrame({"year": [2030], "value": [95.0]})
+    kpi = series_kpi("4G", quarters([60, 70, 80]).iloc[::-1], "%", targets=targets, synthetic=True)
+    assert (kpi.value, kpi.previous, kpi.period) == (80, 70, "2025-Q3")
+    assert kpi.progress.status == ON_TRACK and kpi.progress.target == 95 and kpi.synthetic
+    met = series_kpi("4G", quarters([96.0]), "%", targets=targets)
+    assert met.progress.status == MET and met.previous is None
+
+
+def test_series_kpi_lower_is_better():
+    targets = pd.DataFrame({"year": [2030], "value": [5.0]})
+    falling = series_kpi("gap", quarters([20, 18, 16]), "points", targets=targets, higher_is_better=False)
+    assert falling.progress.status == ON_TRACK and not falling.higher_is_better
+    rising = series_kpi("gap", quarters([16, 18, 20]), "points", targets=targets, higher_is_better=False)
+    assert rising.progress.status == OFF_TRACK
+
+
+def test_series_kpi_no_rows_and_no_target():
+    empty = series_kpi("4G", EMPTY, "%", targets=pd.DataFrame({"year": [2030], "value": [95.0]}))
+    assert empty.value is None and empty.period == "" and empty.progress is None
+    untargeted = series_kpi("4G", quarters([50, 55]), "%")
+    assert untargeted.progress is None and untargeted.value == 55
+
+
+def test_urban_rural_gap_by_hand():
+    urban = quarters([80.0, 85.0, 90.0])
+    rural = quarters([50.0, 60.0])  # one period fewer: only common periods count
+    gap = urban_rural_gap(urban, rural)
+    assert gap["period"].tolist() == ["2025-Q1", "2025-Q2"] and gap["value"].tolist() == [30.0, 25.0]
+    assert urban_rural_gap(urban, EMPTY).empty
+
+
+# ---------------------------------------------------------------- map
+
+
+def square(code: str, x0: float):  # noqa: ANN201
+    return boundaries.Shape(code, (x0, x0 + 1, x0 + 1, x0, x0), (38, 38, 39, 39, 38), x0 + 0.5, 38.5)
+
+
+def test_district_map_colours_hover_and_selection():
+    shapes = [square("A", 70), square("B", 72), square("C", 74)]
+    values = pd.DataFrame({"geo_code": ["A", "B"], "name": ["Alpha", "Beta"], "value": [40.0, 90.0]})
+    fig = district_map(
+        values, shapes, [square("R", 70)], unit="%", period="2026-Q3", source="demo", selected="B", lang="en"
+    )
+    units, outline, bar = fig.data[:3], fig.data[3], fig.data[4]
+    assert [t.meta for t in units] == ["A", "B", "C"]  # trace i is shapes[i]
+    assert "Alpha" in units[0].text and "40.0 %" in units[0].text and "2026-Q3" in units[0].text
+    assert "demo" in units[0].text
+    assert units[2].fillcolor == NO_DATA_FILL and "no data" in units[2].text
+    assert units[0].fillcolor != units[1].fillcolor
+    assert units[1].line.width > units[0].line.width  # the selected unit stands out
+    assert outline.hoverinfo == "skip" and bar.marker.showscale
+    assert fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_district_map_lower_is_better_flips_scale_and_single_value():
+    shapes = [square("A", 70)]
+    values = pd.DataFrame({"geo_code": ["A"], "name": ["Alpha"], "value": [1234.0]})
+    good = district_map(values, shapes, unit="people", decimals=0)
+    bad = district_map(values, shapes, unit="people", decimals=0, higher_is_better=False, lang="en")
+    assert good.data[0].fillcolor != bad.data[0].fillcolor  # one value: the middle of each scale
+    assert "1,234 people" in bad.data[0].text
+
+
+def test_district_map_no_rows():
+    assert is_empty_message(district_map(pd.DataFrame(columns=["geo_code", "name", "value"]), [square("A", 70)]))
+    assert is_empty_message(district_map(pd.DataFrame({"geo_code": ["A"], "name": ["a"], "value": [1.0]}), []))
+
+
+def test_district_map_on_real_boundaries():
+    shapes = boundaries.units()
+    assert len(shapes) == 59 and shapes[0].code == "TJ-DU" and len(boundaries.regions()) == 5
+    values = pd.DataFrame({"geo_code": [s.code for s in shapes], "name": "x", "value": range(59)})
+    fig = district_map(values, shapes, boundaries.regions())
+    assert len(fig.data) == 59 + 5 + 1
+    xs = [v for t in fig.data[:59] for v in t.x if v is not None]
+    assert 67 < min(xs) and max(xs) < 75.5  # Tajikistan's longitudes
+
+
+def test_clicked_code():
+    codes = ["TJ-DU", "TJ-GB-01"]
+    assert clicked_code({"points": [{"curveNumber": 1}]}, codes) == "TJ-GB-01"
+    assert clicked_code({"points": [{"curveNumber": 5}]}, codes) is None  # an outline
+    assert clicked_code(None, codes) is None and clicked_code({"points": []}, codes) is None
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_comparison_and_technology_mix():
+    frame = pd.concat([quarters([50, 60]).assign(label="Rasht"), quarters([70, 75]).assign(label="Tajikistan")])
+    fig = comparison_figure(frame, "%")
+    assert [t.name for t in fig.data] == ["Rasht", "Tajikistan"]
+    assert is_empty_message(comparison_figure(frame.iloc[:0], "%"))
+    mix = pd.concat(
+        [
+            quarters([90]).assign(indicator_code="TJ.MOB.2G.POP.ZS"),
+            quarters([40]).assign(indicator_code="TJ.MOB.4G.POP.ZS"),
+        ]
+    )
+    fig = technology_mix_figure(mix.iloc[::-1], {"TJ.MOB.2G.POP.ZS": "2G", "TJ.MOB.4G.POP.ZS": "4G"}, "%")
+    assert [t.name for t in fig.data] == ["2G", "4G"] and list(fig.data[0].y) == [90]  # one period
+    assert is_empty_message(technology_mix_figure(mix.iloc[:0], {}, "%"))
+
+
+def test_urban_rural_figure():
+    frame = pd.concat(
+        [
+            quarters([80, 85]).assign(measure="4G", area="Urban"),
+            quarters([50, 60]).assign(measure="4G", area="Rural"),
+            quarters([40, 45]).assign(measure="Internet", area="Urban"),
+        ]
+    )
+    fig = urban_rural_figure(frame, "%")
+    assert [t.name for t in fig.data] == ["4G: Urban", "4G: Rural", "Internet: Urban"]
+    assert fig.data[0].line.color == fig.data[2].line.color  # same area, same colour
+    assert fig.data[0].line.dash != fig.data[2].line.dash  # different measure, different dash
+    assert is_empty_message(urban_rural_figure(frame.iloc[:0], "%"))
+
+
+def test_benchmark_marks_breaks_on_their_panel():
+    rows = []
+    for geo, name in (("TJ", "Tajikistan"), ("KG", "Kyrgyzstan")):
+        for code in ("IT.NET.USER.ZS", "IT.CEL.SETS.P2"):
+            for year, value in ((2019, 115.0), (2020, 62.0)):
+                rows.append(
+                    {
+                        "indicator_code": code,
+                        "geo_code": geo,
+                        "geo_name": name,
+                        "period": str(year),
+                        "period_start": date(year, 1, 1),
+                        "value": value,
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    titles = {"IT.NET.USER.ZS": "Internet users", "IT.CEL.SETS.P2": "Mobile subscriptions"}
+    fig = benchmark_figure(frame, titles, [SeriesBreak("IT.CEL.SETS.P2", "TJ", 2019, 2020, "Series break")])
+    assert fig.data[0].name == "Tajikistan" and fig.data[0].line.width > fig.data[1].line.width
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]  # one legend entry per country
+    notes = [a for a in fig.layout.annotations if a.text == "Series break"]
+    assert len(notes) == 1 and notes[0].xref == "x2"  # on the second panel
+    assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].xref == "x2"
+    assert is_empty_message(benchmark_figure(frame.iloc[:0], titles))
+
+
+# ---------------------------------------------------------------- table
+
+
+def test_priority_table_sortable_rounded_and_empty():
+    frame = pd.DataFrame(
+        {
+            "rank": [1],
+            "geo_code": ["TJ-RA-05"],
+            "name": ["Rasht"],
+            "region_name": ["DRS"],
+            "population": [153_449.0],
+            "value": [37.8],
+            "uncovered": [95_443.3],
+            "gap_people": [87_771.0],
+        }
+    )
+    table = priority_table(frame, "t", lang="ru")
+    assert table.sort_action == "native"
+    assert table.data[0]["uncovered"] == 95_400 and table.data[0]["population"] == 153_400
+    assert table.locale_format["decimal"] == ","
+    assert priority_table(frame.iloc[:0], "t").data == []
+    assert [c["id"] for c in table.columns][:4] == ["rank", "name", "region_name", "uncovered"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "tg", None, "xx"])
+def test_priority_table_any_language(lang):
+    columns = ["rank", "name", "region_name", "population", "value", "uncovered", "gap_people"]
+    assert len(priority_table(pd.DataFrame(columns=columns), "t", lang=lang).columns) == 7
