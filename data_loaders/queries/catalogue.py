@@ -192,7 +192,7 @@ def chart_series(engine: Engine, indicator_code: str, lang: str = "en", limit: i
 
     Country and neighbours come first, then regions, then districts (by code), so a district
     indicator draws a handful of lines rather than 58; the table and the CSV hold every geo.
-    Columns: geo_code, geo_name, level, period, period_start, value, source_kind.
+    Columns: geo_code, geo_name, level, period, period_start, value, source_code, source_kind.
     """
     o, g, s = m.Observation, m.Geo, m.Source
     rank = case((g.level.in_(("country", "neighbour")), 0), (g.level == "region", 1), else_=2)
@@ -213,6 +213,7 @@ def chart_series(engine: Engine, indicator_code: str, lang: str = "en", limit: i
             o.period,
             o.period_start,
             o.value,
+            o.source_code,
             s.kind.label("source_kind"),
         )
         .join(chosen, chosen.c.geo_code == o.geo_code)
@@ -317,4 +318,12 @@ def theme_counts(engine: Engine) -> pd.DataFrame:
         .group_by(i.theme, s.kind)
         .order_by(i.theme, s.kind)
     )
+    return read_frame(engine, stmt)
+
+
+def observation_sources(engine: Engine) -> pd.DataFrame:
+    """The sources that current observations name. Columns: code, name, url, licence, kind."""
+    o, s = m.Observation, m.Source
+    used = select(o.source_code).where(o.is_current).distinct()
+    stmt = select(s.code, s.name, s.url, s.licence, s.kind).where(s.code.in_(used)).order_by(s.kind, s.code)
     return read_frame(engine, stmt)
