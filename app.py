@@ -17,6 +17,7 @@ from api import blueprint as api_blueprint
 from components.layout import footer, navbar, status_banner
 from config import Config
 from data_loaders.seed import prepare_database
+from i18n import web as i18n_web
 from pages import _data, _exports  # noqa: F401 - _exports registers the export hooks
 
 log = logging.getLogger("dashboard")
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None) -> Dash:
     )
     app.server.config["SECRET_KEY"] = config.secret_key
     _data.init_app(app.server, engine, config, error)
+    i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
     app.server.register_blueprint(api_blueprint)  # /api/v1: stable URLs for machines
     app.layout = _shell
     return app

@@ -31,6 +31,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
+    # Language of a URL without ``?lang=`` and no remembered choice: tg, ru or en.
+    default_language: str = "tg"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -46,4 +48,11 @@ class Config:
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "8050")),
             debug=env.get("DASH_DEBUG", "0") in ("1", "true", "yes"),
+            default_language=_language(env.get("DEFAULT_LANGUAGE", "tg")),
         )
+
+
+def _language(value: str) -> str:
+    """A supported UI language code; anything else falls back to Tajik rather than failing."""
+    value = value.strip().lower()
+    return value if value in ("tg", "ru", "en") else "tg"

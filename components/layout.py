@@ -1,28 +1,123 @@
-"""The frame of every page: navbar built from the page registry, a status banner, a footer."""
+"""The frame of every page: navbar built from the page registry, a language switch, a status banner
+and a footer.
+
+The frame is drawn once per page load, before the URL's language is known to the server, so its
+texts are produced by pure builders (:func:`nav_links`, :func:`language_switch`,
+:func:`footer_content`) that a callback re-runs whenever the URL changes. Every link keeps the
+language in its query string, and the switch keeps every other query parameter, so a shared link
+opens in the same language and the same view.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-BRAND = "Digital Tajikistan · KPI dashboard"
+from i18n import LANGUAGES, N_, normalise, translator, with_language
+
+BRAND = N_("Digital Tajikistan · KPI dashboard")
+
+# IDs of the parts the language callback rewrites; named once here and used by i18n.web.
+NAV_BRAND = "navbar-brand"
+NAV_LINKS = "navbar-links"
+LANGUAGE_SWITCH = "language-switch"
+LANGUAGE_MEMORY = "language-memory"  # dcc.Store in localStorage: the last language chosen
+LANGUAGE_DEFAULT = "language-default"  # dcc.Store: the app's default, for a URL without lang
+NAV_TOGGLER, NAV_COLLAPSE = "navbar-toggler", "navbar-collapse"
+FOOTER = "site-footer"
 
 
-def navbar(pages: Iterable[dict]) -> dbc.Navbar:
-    """Links to every registered page in ``order``; relative paths keep a path prefix working."""
-    links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in sorted(pages, key=lambda p: p.get("order") or 0)
-        if page.get("order") is not None
+def language_link_id(lang: str) -> str:
+    """The id of the switch's link to ``lang`` (``language-ru``)."""
+    return f"language-{lang}"
+
+
+def _pages_in_order(pages: Iterable[dict]) -> list[dict]:
+    return [p for p in sorted(pages, key=lambda p: p.get("order") or 0) if p.get("order") is not None]
+
+
+def nav_links(pages: Iterable[dict], pathname: str | None = None, lang: str | None = None) -> list:
+    """Links to every registered page in ``order``, named in ``lang``, each keeping ``lang``.
+
+    Args:
+        pages: ``dash.page_registry.values()``; pages without an ``order`` are not listed.
+        pathname: the current path, to mark the active link.
+        lang: UI language.
+
+    Returns:
+        ``dbc.NavItem`` children for the navbar's ``dbc.Nav``.
+    """
+    lang = normalise(lang)
+    t = translator(lang)
+    items = []
+    for page in _pages_in_order(pages):
+        path, name = page["relative_path"], page["name"]  # the name is marked N_() in the page module
+        items.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    t(name),
+                    href=path + with_language("", lang),
+                    active=(pathname or "/") == path,
+                )
+            )
+        )
+    return items
+
+
+def language_switch(pathname: str | None = None, search: str | None = None, lang: str | None = None) -> list:
+    """Tajik / Russian / English links to the same view with every other query parameter kept.
+
+    Args:
+        pathname: the current path.
+        search: the current query string (``?metric=4g&lang=tg``).
+        lang: the language shown now (marked active).
+
+    Returns:
+        ``dbc.NavItem`` children for the switch's ``dbc.Nav``; each link has the id
+        :func:`language_link_id` and its own ``lang`` attribute for screen readers.
+    """
+    lang = normalise(lang)
+    return [
+        dbc.NavItem(
+            dbc.NavLink(
+                html.Span(label, lang=code),
+                id=language_link_id(code),
+                href=(pathname or "/") + with_language(search, code),
+                active=code == lang,
+                class_name="language-link px-2",
+            )
+        )
+        for code, label in LANGUAGES.items()
     ]
+
+
+def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
+    """The top bar: brand, page links and the language switch (rewritten by ``i18n.web``)."""
+    pages = list(pages)
+    lang = normalise(lang)
+    t = translator(lang)
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(BRAND, href="/", className="fw-semibold"),
-                dbc.NavbarToggler(id="navbar-toggler"),
-                dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto"), id="navbar-collapse", navbar=True),
+                dcc.Store(id=LANGUAGE_MEMORY, storage_type="local"),
+                dcc.Store(id=LANGUAGE_DEFAULT, data=normalise(None)),
+                dbc.NavbarBrand(t(BRAND), id=NAV_BRAND, href="/", className="fw-semibold"),
+                dbc.NavbarToggler(id=NAV_TOGGLER),
+                dbc.Collapse(
+                    [
+                        dbc.Nav(nav_links(pages, None, lang), id=NAV_LINKS, navbar=True, className="ms-auto"),
+                        dbc.Nav(
+                            language_switch(None, None, lang),
+                            id=LANGUAGE_SWITCH,
+                            navbar=True,
+                            className="ms-lg-3 language-switch",
+                        ),
+                    ],
+                    id=NAV_COLLAPSE,
+                    navbar=True,
+                ),
             ],
             fluid=True,
         ),
@@ -32,15 +127,16 @@ def navbar(pages: Iterable[dict]) -> dbc.Navbar:
     )
 
 
-def status_banner(error: str | None) -> html.Div:
+def status_banner(error: str | None, lang: str | None = None) -> html.Div:
     """A visible, harmless message when the database cannot be reached."""
     if not error:
         return html.Div(id="status-banner")
+    t = translator(lang)
     return html.Div(
         dbc.Alert(
             [
-                html.Strong("The database is not reachable. "),
-                "Figures cannot be shown right now; please try again later or tell the system administrator. ",
+                html.Strong(t("The database is not reachable.") + " "),
+                t("Figures cannot be shown right now; please try again later or tell the system administrator.") + " ",
                 html.Small(f"({error})", className="text-muted"),
             ],
             color="danger",
@@ -49,23 +145,29 @@ def status_banner(error: str | None) -> html.Div:
     )
 
 
-def footer() -> html.Footer:
+def footer_content(lang: str | None = None) -> list:
+    """The footer's text in ``lang``: the data sources with their licences."""
+    t = translator(lang)
+    return [
+        html.P(
+            [
+                t(
+                    "Sources: World Bank World Development Indicators and ITU (CC BY 4.0); "
+                    "Agency on Statistics under the President of the Republic of Tajikistan (census and "
+                    "estimates as published); boundaries: geoBoundaries / OpenStreetMap contributors (ODbL 1.0)."
+                )
+                + " ",
+                html.Strong(t("Figures marked synthetic are demonstration data, not statistics.")),
+            ],
+            className="mb-1",
+        ),
+        html.P(t("Full list with licences: Data and sources page."), className="mb-0"),
+    ]
+
+
+def footer(lang: str | None = None) -> html.Footer:
     """Names the data sources and their licences on every page."""
     return html.Footer(
-        dbc.Container(
-            [
-                html.P(
-                    [
-                        "Sources: World Bank World Development Indicators and ITU (CC BY 4.0); "
-                        "Agency on Statistics under the President of the Republic of Tajikistan (census and "
-                        "estimates as published); boundaries: geoBoundaries / OpenStreetMap contributors (ODbL 1.0). ",
-                        html.Strong("Figures marked synthetic are demonstration data, not statistics."),
-                    ],
-                    className="mb-1",
-                ),
-                html.P("Full list with licences: Data and sources page.", className="mb-0"),
-            ],
-            fluid=True,
-        ),
+        dbc.Container(footer_content(lang), id=FOOTER, fluid=True),
         className="site-footer small text-muted py-3 mt-4 border-top",
     )

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -26,11 +27,43 @@ from babel.numbers import format_decimal
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "tg"
+# The Flask config key holding the app's default language (``Config.default_language``).
+CONFIG_KEY = "DEFAULT_LANGUAGE"
 
 
-def normalise(lang: str | None, default: str = DEFAULT_LANGUAGE) -> str:
-    """A supported language code; anything else (None, '', 'fr') falls back to the default."""
-    return lang if lang in LANGUAGES else default
+def default_language() -> str:
+    """The running app's default language (setting ``DEFAULT_LANGUAGE``), Tajik outside an app."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        configured = current_app.config.get(CONFIG_KEY)
+        if configured in LANGUAGES:
+            return configured
+    return DEFAULT_LANGUAGE
+
+
+def normalise(lang: str | None, default: str | None = None) -> str:
+    """A supported language code; anything else (None, '', 'fr') falls back to the default.
+
+    Without an explicit ``default`` the app's configured default language is used, so a URL
+    without ``?lang=`` opens in the language the deployment chose.
+    """
+    if isinstance(lang, str) and lang in LANGUAGES:
+        return lang
+    return default if default is not None else default_language()
+
+
+def language_of(search: str | None) -> str | None:
+    """The ``lang`` of a query string (``?a=1&lang=ru``) if it names a supported language."""
+    value = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
+    return value if value in LANGUAGES else None
+
+
+def with_language(search: str | None, lang: str) -> str:
+    """The query string with ``lang`` set and every other parameter kept, in its order."""
+    params = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k != "lang"]
+    params.append(("lang", lang))
+    return "?" + urlencode(params)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"

@@ -72,6 +72,6 @@ def guarded(layout: Callable) -> Callable:
         try:
             return layout(*args, **kwargs)
         except DatabaseUnavailable as exc:
-            return status_banner(str(exc))
+            return status_banner(str(exc), kwargs.get("lang"))
 
     return wrapper

@@ -10,8 +10,11 @@ from config import Config
 
 @pytest.fixture
 def dashboard(seeded_sqlite_url):
-    """A fresh app on the seeded database (no seeding on start)."""
-    return create_app(Config(database_url=seeded_sqlite_url, seed_on_start=False, secret_key="test"))
+    """A fresh app on the seeded database (no seeding on start); English unless ``?lang=`` says
+    otherwise, so tests can assert English texts (the production default is Tajik)."""
+    return create_app(
+        Config(database_url=seeded_sqlite_url, seed_on_start=False, secret_key="test", default_language="en")
+    )
 
 
 def foreign_requests(dash_duo) -> list[str]:

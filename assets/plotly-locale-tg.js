@@ -1,0 +1,85 @@
+/* plotly.js locale "tg" (Tajik, Cyrillic). plotly.js ships no Tajik locale, so this one is
+ * written for the dashboard in the format of plotly.js's own locale files (dist/plotly-locale-ru.js
+ * of plotly.js 4.1.1): the same dictionary keys; month and day names from the Unicode CLDR data
+ * that Babel uses for the dashboard's dates, so axes and the page agree. */
+var locale = {
+    moduleType: "locale",
+    name: "tg",
+    dictionary: {
+        "Autoscale": "Миқёси худкор",
+        "Box Select": "Интихоби росткунҷа",
+        "Click to enter Colorscale title": "Барои ворид кардани номи миқёси ранг клик кунед",
+        "Click to enter Component A title": "Барои ворид кардани номи ҷузъи A клик кунед",
+        "Click to enter Component B title": "Барои ворид кардани номи ҷузъи B клик кунед",
+        "Click to enter Component C title": "Барои ворид кардани номи ҷузъи C клик кунед",
+        "Click to enter Plot title": "Барои ворид кардани номи диаграмма клик кунед",
+        "Click to enter X axis title": "Барои ворид кардани номи тири X клик кунед",
+        "Click to enter Y axis title": "Барои ворид кардани номи тири Y клик кунед",
+        "Click to enter radial axis title": "Барои ворид кардани номи тири радиалӣ клик кунед",
+        "Compare data on hover": "Ҳангоми ишора ҳамаи маълумотро нишон додан",
+        "Double-click on legend to isolate one trace": "Барои ҷудо кардани як қатор дар шарҳ ду бор клик кунед",
+        "Double-click to zoom back out": "Барои баргаштан ба миқёси аввала ду бор клик кунед",
+        "Download plot": "Боргирии диаграмма",
+        "Download plot as a PNG": "Боргирии диаграмма ҳамчун PNG",
+        "Edit in Chart Studio": "Таҳрир дар Chart Studio",
+        "IE only supports svg.  Changing format to svg.": "IE танҳо svg-ро дастгирӣ мекунад. Формат ба svg иваз мешавад.",
+        "Lasso Select": "Интихоби лассо",
+        "Orbital rotation": "Гардиши мадорӣ",
+        "Pan": "Ҷойивазкунӣ",
+        "Produced with Plotly.js": "Бо Plotly.js сохта шудааст",
+        "Reset": "Ба ҳолати аввала",
+        "Reset axes": "Тирҳоро ба ҳолати аввала баргардонидан",
+        "Reset camera to default": "Камераро ба ҳолати пешфарз баргардонидан",
+        "Reset camera to last save": "Камераро ба ҳолати охирини нигоҳдошта баргардонидан",
+        "Reset view": "Намудро ба ҳолати аввала баргардонидан",
+        "Reset views": "Намудҳоро ба ҳолати аввала баргардонидан",
+        "Show closest data on hover": "Ҳангоми ишора маълумоти наздиктаринро нишон додан",
+        "Image download succeeded": "Тасвир бомуваффақият боргирӣ шуд",
+        "Sorry, there was a problem downloading your image!": "Бубахшед, ҳангоми боргирии тасвир хатогӣ рух дод!",
+        "Preparing image - this may take a few seconds": "Тасвир омода мешавад - ин метавонад якчанд сония тӯл кашад",
+        "Toggle Spike Lines": "Хатҳои нуқтаҳоро фаъол/ғайрифаъол кардан",
+        "Toggle show closest data on hover": "Нишон додани маълумоти наздиктаринро фаъол/ғайрифаъол кардан",
+        "Turntable rotation": "Гардиш дар мизи гардон",
+        "Zoom": "Миқёс",
+        "Zoom in": "Калон кардан",
+        "Zoom out": "Хурд кардан",
+        "close:": "Пӯшиш:",
+        "concentration:": "Консентратсия:",
+        "high:": "Баландтарин:",
+        "incoming flow count:": "Шумораи ҷараёнҳои воридшаванда:",
+        "kde:": "Баҳои зичии ядроӣ:",
+        "lat:": "Арз:",
+        "lon:": "Тӯл:",
+        "low:": "Пасттарин:",
+        "lower fence:": "Сарҳади поён:",
+        "max:": "Ҳадди аксар:",
+        "mean ± σ:": "Миёна ± σ:",
+        "mean:": "Миёна:",
+        "median:": "Медиана:",
+        "min:": "Ҳадди ақал:",
+        "new text": "Матни нав",
+        "open:": "Кушодашавӣ:",
+        "outgoing flow count:": "Шумораи ҷараёнҳои бароянда:",
+        "q1:": "q1:",
+        "q3:": "q3:",
+        "source:": "Манбаъ:",
+        "target:": "Ҳадаф:",
+        "trace": "Қатор",
+        "upper fence:": "Сарҳади боло:"
+    },
+    format: {
+        days: ["Якшанбе", "Душанбе", "Сешанбе", "Чоршанбе", "Панҷшанбе", "Ҷумъа", "Шанбе"],
+        shortDays: ["Яшб", "Дшб", "Сшб", "Чшб", "Пшб", "Ҷмъ", "Шнб"],
+        months: [
+            "Январ", "Феврал", "Март", "Апрел", "Май", "Июн",
+            "Июл", "Август", "Сентябр", "Октябр", "Ноябр", "Декабр"
+        ],
+        shortMonths: ["Янв", "Фев", "Мар", "Апр", "Май", "Июн", "Июл", "Авг", "Сен", "Окт", "Ноя", "Дек"],
+        date: "%d.%m.%Y",
+        decimal: ",",
+        thousands: "\u00a0"
+    }
+};
+"undefined" == typeof Plotly
+    ? ((window.PlotlyLocales = window.PlotlyLocales || []), window.PlotlyLocales.push(locale))
+    : Plotly.register(locale);

@@ -1,0 +1,84 @@
+"""The language in the browser: read from ``?lang=``, remembered in localStorage, switched in the navbar.
+
+Why callbacks here and not in the pages: the frame (navbar, footer) is drawn once per page load,
+before the server knows the URL, so a callback re-draws it from the URL whenever the URL changes.
+Pages read ``lang`` from their own query string, so nothing else has to be told.
+
+The remembered language: a ``dcc.Store`` (localStorage) keeps the last ``lang`` seen in a URL. A
+URL without ``lang`` gets the remembered one added *in place* (``history.replaceState``, so the
+back button is not trapped): ``assets/00_language_memory.js`` does it before Dash starts, so the
+first render is already in the right language, and the clientside callback below does it for
+in-app navigation to a link without ``lang``.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import ClientsideFunction, Dash, Input, Output, State
+
+from components.layout import (
+    BRAND,
+    FOOTER,
+    LANGUAGE_DEFAULT,
+    LANGUAGE_MEMORY,
+    LANGUAGE_SWITCH,
+    NAV_BRAND,
+    NAV_COLLAPSE,
+    NAV_LINKS,
+    NAV_TOGGLER,
+    footer_content,
+    language_switch,
+    nav_links,
+)
+from i18n import CONFIG_KEY, language_of, normalise, translator, with_language
+
+# The Dash Location in the app shell whose pathname/search every page follows.
+URL = "url"
+
+
+def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:  # noqa: ANN001
+    """Everything in the frame that depends on the language of ``search``.
+
+    Returns:
+        (page links, language switch, brand text, brand href, footer content).
+    """
+    lang = normalise(language_of(search))
+    return (
+        nav_links(pages, pathname, lang),
+        language_switch(pathname, search, lang),
+        translator(lang)(BRAND),
+        "/" + with_language("", lang),
+        footer_content(lang),
+    )
+
+
+def init_app(app: Dash, default_language: str) -> None:
+    """Store the default language in the server config and register the frame's callbacks."""
+    app.server.config[CONFIG_KEY] = normalise(default_language, default="tg")
+
+    @app.callback(
+        Output(NAV_LINKS, "children"),
+        Output(LANGUAGE_SWITCH, "children"),
+        Output(NAV_BRAND, "children"),
+        Output(NAV_BRAND, "href"),
+        Output(FOOTER, "children"),
+        Input(URL, "pathname"),
+        Input(URL, "search"),
+    )
+    def _frame(pathname, search):  # noqa: ANN001, ANN202
+        return frame_texts(dash.page_registry.values(), pathname, search)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="i18n", function_name="remember"),
+        Output(LANGUAGE_MEMORY, "data"),
+        Input(URL, "search"),
+        State(LANGUAGE_MEMORY, "data"),
+        State(LANGUAGE_DEFAULT, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="i18n", function_name="toggle"),
+        Output(NAV_COLLAPSE, "is_open"),
+        Input(NAV_TOGGLER, "n_clicks"),
+        State(NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,217 @@
+"""Translations: every UI string of the source tree is translated in Tajik, Russian and English.
+
+The strings are extracted from the code with Babel's API exactly as ``python -m i18n.catalogues
+update`` does, so a new ``t("...")`` without a translation fails here, naming the string. Also:
+the compiled ``.mo`` files match the ``.po`` files, translations are Cyrillic (no English left over
+apart from proper names and units), Tajik is not Russian copied, placeholders survive, and the
+glossary's key terms are used consistently. And the language helpers the pages rely on.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from components.layout import footer_content, language_link_id, language_switch, nav_links
+from config import Config
+from i18n import (
+    CONFIG_KEY,
+    LANGUAGES,
+    LOCALES_DIR,
+    catalogues,
+    format_day,
+    format_number,
+    language_of,
+    normalise,
+    translator,
+    with_language,
+)
+
+GLOSSARY = LOCALES_DIR.parent / "GLOSSARY.csv"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")
+# Latin words allowed in a Russian or Tajik translation: proper names, formats, codes and units.
+LATIN_ALLOWED = {
+    "png", "svg", "csv", "xlsx", "excel", "pdf", "zip", "json", "readme", "metadata", "source_code",
+    "api", "v1", "indicators", "code", "bulk", "geo", "tj", "kg", "from", "to", "theme", "xx",
+    "world", "development", "bank", "cc", "by", "odbl", "geoboundaries", "openstreetmap",
+    "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    """The catalogue Babel extracts from the source tree right now."""
+    return catalogues.extract()
+
+
+@pytest.fixture(scope="module", params=list(LANGUAGES))
+def po(request):
+    return request.param, catalogues.read(request.param)
+
+
+def _translated(catalog) -> dict[str, str]:
+    return {m.id: m.string for m in catalog if m.id and m.string and "fuzzy" not in m.flags}
+
+
+def test_tr001_extraction_finds_the_ui(extracted):
+    ids = {m.id for m in extracted if m.id}
+    # strings from the frame, a page, a component, and one inside an f-string
+    assert {"Digital Tajikistan · KPI dashboard", "Target met", "on previous period"} <= ids
+    assert len(ids) > 100
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_tr002_every_ui_string_is_in_every_catalogue(extracted, lang):
+    catalog = catalogues.read(lang)
+    present = {m.id for m in catalog if m.id and "fuzzy" not in m.flags}
+    missing = sorted(m.id for m in extracted if m.id and m.id not in present)
+    assert missing == [], f"{lang}: run `python -m i18n.catalogues update`, then translate: {missing}"
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+def test_tr003_every_ui_string_is_translated(extracted, lang):
+    done = _translated(catalogues.read(lang))
+    untranslated = sorted(m.id for m in extracted if m.id and not done.get(m.id, "").strip())
+    assert untranslated == [], f"{lang} lacks translations for: {untranslated}"
+
+
+def test_tr004_compiled_catalogues_match_the_po_files(po):
+    lang, catalog = po
+    with open(catalogues.po_path(lang).with_suffix(".mo"), "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [m.id for m in catalog if m.id and m.string and compiled.gettext(m.id) != m.string]
+    assert stale == [], f"{lang}: run `python -m i18n.catalogues compile`: {stale[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_tr005_translations_leave_no_english(lang):
+    leftovers = {}
+    for msgid, text in _translated(catalogues.read(lang)).items():
+        words = {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]+", re.sub(r"\{\w+\}|<\w+>", "", text))}
+        unexpected = words - LATIN_ALLOWED
+        if unexpected:
+            leftovers[msgid] = sorted(unexpected)
+    assert leftovers == {}
+
+
+def test_tr006_tajik_is_tajik_not_russian():
+    ru, tg = _translated(catalogues.read("ru")), _translated(catalogues.read("tg"))
+    long_ones = [msgid for msgid in tg if len(msgid) > 15]
+    same_as_russian = [msgid for msgid in long_ones if tg[msgid] == ru.get(msgid)]
+    assert same_as_russian == []
+    with_tajik_letters = [msgid for msgid in long_ones if TAJIK_LETTERS & set(tg[msgid])]
+    assert len(with_tajik_letters) >= 0.6 * len(long_ones)
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_tr007_placeholders_survive(lang):
+    broken = [
+        msgid
+        for msgid, text in _translated(catalogues.read(lang)).items()
+        if sorted(re.findall(r"\{\w*\}", msgid)) != sorted(re.findall(r"\{\w*\}", text))
+    ]
+    assert broken == []
+
+
+def _glossary() -> list[dict]:
+    with open(GLOSSARY, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_tr008_glossary_has_all_three_languages():
+    rows = _glossary()
+    assert len(rows) >= 30
+    for row in rows:
+        assert row["en"] and row["ru"] and row["tg"], row
+    moint = next(r for r in rows if "MoINT" in r["en"])
+    assert moint["tg"] == "Вазорати саноат ва технологияҳои нав"
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_tr009_key_terms_follow_the_glossary(lang):
+    """Where a UI string holds a glossary term, its translation holds the glossary's word stem."""
+    done = _translated(catalogues.read(lang))
+    off = []
+    for row in _glossary():
+        stems = [s.lower() for s in row[f"{lang}_stem"].split("|") if s]
+        if not stems:
+            continue
+        term = re.compile(rf"\b{re.escape(row['en'])}\b", re.IGNORECASE)
+        for msgid, text in done.items():
+            if term.search(msgid) and not any(s in text.lower() for s in stems):
+                off.append((row["en"], msgid, text))
+    assert off == []
+
+
+def test_tr010_plotly_locales_are_served_from_assets():
+    tajik = (ASSETS / "plotly-locale-tg.js").read_text(encoding="utf-8")
+    assert 'name: "tg"' in tajik and "Январ" in tajik and "Декабр" in tajik
+    assert "Plotly.register(locale)" in tajik
+    russian = (ASSETS / "plotly-locale-ru.js").read_text(encoding="utf-8")
+    assert 'name:"ru"' in russian and "PlotlyLocales" in russian
+
+
+# --- the helpers pages and the frame rely on ---------------------------------------------------
+
+
+def test_tr011_language_comes_from_the_url_or_the_default():
+    assert language_of("?metric=4g&lang=ru") == "ru"
+    assert language_of("lang=en") == "en"
+    assert language_of("?lang=fr") is None
+    assert language_of(None) is None
+    assert normalise("xx") == "tg" and normalise(None) == "tg" and normalise(["ru", "en"]) == "tg"
+    assert normalise(None, default="en") == "en"
+
+
+def test_tr012_configured_default_language():
+    server = Flask(__name__)
+    server.config[CONFIG_KEY] = "ru"
+    with server.app_context():
+        assert normalise(None) == "ru"
+        assert normalise("en") == "en"
+        assert translator(None)("Target met") == "Цель достигнута"
+    assert Config.from_env({"DEFAULT_LANGUAGE": "EN"}).default_language == "en"
+    assert Config.from_env({"DEFAULT_LANGUAGE": "fr"}).default_language == "tg"
+    assert Config.from_env({}).default_language == "tg"
+
+
+def test_tr013_switching_keeps_every_other_parameter():
+    search = "?metric=4g&from=2020-Q1&region=TJ-KT&lang=en"
+    assert with_language(search, "tg") == "?metric=4g&from=2020-Q1&region=TJ-KT&lang=tg"
+    assert with_language("", "ru") == "?lang=ru"
+    assert with_language("?q=a+b&q=c", "en") == "?q=a+b&q=c&lang=en"
+    links = language_switch("/connectivity", search, "en")
+    hrefs = {item.children.id: item.children.href for item in links}
+    assert hrefs[language_link_id("ru")] == "/connectivity?metric=4g&from=2020-Q1&region=TJ-KT&lang=ru"
+    assert [item.children.active for item in links] == [False, False, True]
+    assert [item.children.children.children for item in links] == ["Тоҷикӣ", "Русский", "English"]
+
+
+def test_tr014_navbar_links_are_translated_and_keep_the_language():
+    pages = [
+        {"name": "Overview", "relative_path": "/", "order": 0},
+        {"name": "IT Park", "relative_path": "/park", "order": 3},
+        {"name": "Hidden", "relative_path": "/404", "order": None},
+    ]
+    links = [item.children for item in nav_links(pages, "/park", "tg")]
+    assert [(link.children, link.href, link.active) for link in links] == [
+        ("Шарҳи умумӣ", "/?lang=tg", False),
+        ("Парки ТИ", "/park?lang=tg", True),
+    ]
+
+
+def test_tr015_footer_and_formats_follow_the_language():
+    assert "Агентии омори назди Президенти" in str(footer_content("tg"))
+    assert "Всемирный банк" in str(footer_content("ru"))
+    assert format_day(date(2026, 11, 28), "tg") == "28 Ноябр 2026"
+    assert format_day(date(2026, 11, 28), "ru") == "28 ноября 2026\u202fг."
+    assert format_day(date(2026, 11, 28), "en") == "November 28, 2026"
+    assert format_number(1234.5, 1, "ru") == "1\xa0234,5"
+    assert format_number(1234.5, 1, "en") == "1,234.5"
