@@ -56,13 +56,13 @@ def month_ends(start: date, end: date) -> list[date]:
 
 def _series(as_of: date, building: str | None, opened: date) -> pd.DataFrame:
     """The park's figures month by month from the first opening up to ``as_of``."""
-    return query(park.stats, month_ends(opened, as_of) if as_of >= opened else [as_of], building)
+    return query(park.stats, month_ends(opened, as_of) if as_of >= opened else [as_of], building, False)
 
 
 def _occupancy_lines(as_of: date, buildings: pd.DataFrame, t) -> pd.DataFrame:  # noqa: ANN001
     """Whole park and each building, month by month since the opening, as one long frame."""
     days = month_ends(buildings["opened"].min(), max(as_of, buildings["opened"].min()))
-    total = query(park.stats, days).assign(series=t("Whole park"))
+    total = query(park.stats, days, None, False).assign(series=t("Whole park"))  # same cache key as _series
     names = dict(zip(buildings["building_code"], buildings["name"], strict=True))
     each = query(park.stats, days, None, True)
     each = each.assign(series=[names.get(c, c) for c in each["building_code"]])

@@ -1,0 +1,147 @@
+"""The park view in the browser: the "as of" date and the building change the numbers (checked
+against direct SQL on the seeded database), a clicked unit shows its tenant, the URL reproduces
+the view and back/forward work, bad query strings fall back to the defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from sqlalchemy import create_engine, text
+
+from tests.integration.conftest import foreign_requests
+
+OCCUPANCY_KPI = "#park-kpi-0 .kpi-value"
+TENANTS_KPI = "#park-kpi-1 .kpi-value"
+SCOPE = ".chart-card:has(#park-expiries) .chart-subtitle"  # names the building and the date
+
+
+def _sql_figures(url: str, day: date, building: str | None = None) -> tuple[float, int]:
+    """Occupancy (%) and tenants at ``day`` straight from the tables, independent of the queries module."""
+    only = "AND b.building_code = :b" if building else ""
+    params = {"d": day.isoformat(), "b": building}
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        leasable = connection.execute(
+            text(
+                "SELECT SUM(u.area_m2) FROM park_unit u JOIN park_building b ON b.building_code = u.building_code "
+                f"WHERE b.opened <= :d {only}"
+            ),
+            params,
+        ).scalar_one()
+        leased, tenants = connection.execute(
+            text(
+                "SELECT SUM(u.area_m2), COUNT(DISTINCT l.tenant_code) FROM park_lease l "
+                "JOIN park_unit u ON u.unit_code = l.unit_code "
+                "JOIN park_building b ON b.building_code = u.building_code "
+                "WHERE l.kind = 'lease' AND l.start_date <= :d AND (l.end_date IS NULL OR l.end_date >= :d) "
+                f"AND b.opened <= :d {only}"
+            ),
+            params,
+        ).one()
+    engine.dispose()
+    return round(100 * (leased or 0) / leasable, 1), tenants
+
+
+def _start(dash_duo, dashboard, query: str) -> None:  # noqa: ANN001
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(f"{dash_duo.server_url}/park?{query}")
+    dash_duo.wait_for_element("#park-floor-plan .main-svg g.trace", timeout=40)  # a busy CI machine is slow
+
+
+def _set_date(dash_duo, day: str) -> None:  # noqa: ANN001
+    dash_duo.clear_input("#park-as-of")
+    dash_duo.find_element("#park-as-of").send_keys(day, Keys.ENTER)
+
+
+def test_park001_date_and_building_change_the_numbers(dash_duo, dashboard, seeded_sqlite_url):
+    _start(dash_duo, dashboard, "lang=en&as_of=2026-06-30")
+    occupancy, tenants = _sql_figures(seeded_sqlite_url, date(2026, 6, 30))
+    dash_duo.wait_for_text_to_equal(OCCUPANCY_KPI, f"{occupancy:.1f}", timeout=10)
+    dash_duo.wait_for_text_to_equal(TENANTS_KPI, str(tenants), timeout=10)
+
+    dash_duo.select_dcc_dropdown("#park-building", value="Building B")
+    occupancy, tenants = _sql_figures(seeded_sqlite_url, date(2026, 6, 30), "B2")
+    dash_duo.wait_for_text_to_equal(OCCUPANCY_KPI, f"{occupancy:.1f}", timeout=10)
+    dash_duo.wait_for_text_to_equal(TENANTS_KPI, str(tenants), timeout=10)
+    assert "building=B2" in dash_duo.driver.current_url and "lang=en" in dash_duo.driver.current_url
+
+    _set_date(dash_duo, "2025-09-30")
+    occupancy, tenants = _sql_figures(seeded_sqlite_url, date(2025, 9, 30), "B2")
+    dash_duo.wait_for_text_to_equal(OCCUPANCY_KPI, f"{occupancy:.1f}", timeout=10)
+    dash_duo.wait_for_text_to_equal(TENANTS_KPI, str(tenants), timeout=10)
+    assert "as_of=2025-09-30" in dash_duo.driver.current_url
+    assert "September 30, 2025" in dash_duo.find_element("#park-kpi-0").text
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_park002_clicking_a_unit_shows_its_tenant(dash_duo, dashboard, seeded_sqlite_url):
+    _start(dash_duo, dashboard, "lang=en&building=B1&as_of=2026-06-30")
+    engine = create_engine(seeded_sqlite_url)
+    with engine.connect() as connection:
+        unit, tenant = connection.execute(
+            text(
+                "SELECT l.unit_code, t.name FROM park_lease l JOIN park_tenant t ON t.tenant_code = l.tenant_code "
+                "WHERE l.kind = 'lease' AND l.unit_code = 'B1-1-01' AND l.start_date <= '2026-06-30' "
+                "AND (l.end_date IS NULL OR l.end_date >= '2026-06-30')"
+            )
+        ).one()
+    engine.dispose()
+    # the first bar of the "Leased" trace is B1-1-01 (units in code order); click its middle
+    bar = dash_duo.find_elements("#park-floor-plan g.barlayer g.trace")[0].find_elements("css selector", "path")[0]
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", bar)
+    ActionChains(dash_duo.driver).move_to_element(bar).pause(0.3).click().perform()
+    dash_duo.wait_for_contains_text("#park-unit-detail", tenant, timeout=10)
+    assert unit in dash_duo.find_element("#park-unit-detail").text
+    # the hover label names the tenant too
+    assert tenant in dash_duo.find_element("#park-floor-plan .hoverlayer").text
+    assert dash_duo.get_logs() == []
+
+
+def test_park003_url_round_trip_and_back(dash_duo, dashboard):
+    _start(dash_duo, dashboard, "lang=en&building=B3&as_of=2026-03-31")
+    dash_duo.wait_for_text_to_equal("#park-building-value", "Building C", timeout=10)
+    assert dash_duo.find_element("#park-as-of").get_attribute("value") == "2026-03-31"
+    assert (
+        "Building C · as of March 31, 2026"
+        in dash_duo.find_element("#park-floor-plan")
+        .find_element("xpath", "ancestor::div[contains(@class, 'card')]")
+        .text
+    )
+    dash_duo.select_dcc_dropdown("#park-building", value="Whole park")
+    dash_duo.wait_for_text_to_equal("#park-building-value", "Whole park", timeout=10)
+    dash_duo.wait_for_contains_text(SCOPE, "Whole park", timeout=10)
+    assert "building=" not in dash_duo.driver.current_url and "as_of=2026-03-31" in dash_duo.driver.current_url
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#park-building-value", "Building C", timeout=10)
+    dash_duo.wait_for_contains_text(SCOPE, "Building C", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_park004_bad_query_string_falls_back(dash_duo, dashboard):
+    _start(dash_duo, dashboard, "lang=en&building=NOPE&as_of=2026-13-45")
+    dash_duo.wait_for_text_to_equal("#park-building-value", "Whole park", timeout=10)
+    assert dash_duo.find_element("#park-as-of").get_attribute("value") == date.today().isoformat()
+    assert dash_duo.find_element(OCCUPANCY_KPI).text not in ("", "—")
+    assert dash_duo.get_logs() == []
+
+
+def test_park005_tenant_search(dash_duo, dashboard, seeded_sqlite_url):
+    _start(dash_duo, dashboard, "lang=en&as_of=2026-06-30")
+    dash_duo.wait_for_element("#park-tenant-table tbody tr", timeout=10)
+    _, tenants = _sql_figures(seeded_sqlite_url, date(2026, 6, 30))
+    assert len(dash_duo.find_elements("#park-tenant-table tbody tr")) == tenants
+
+    def sectors() -> set[str]:
+        cells = dash_duo.find_elements("#park-tenant-table tbody td:nth-child(2)")
+        return {cell.text for cell in cells}
+
+    assert len(sectors()) > 1
+    dash_duo.find_element("#park-tenant-search").send_keys("fintech")
+    until(lambda: sectors() == {"Fintech"}, timeout=10)
+    dash_duo.find_element("#park-tenant-search").send_keys("zzzz")
+    dash_duo.wait_for_contains_text("#park-tenants", "No tenant matches.", timeout=10)
+    assert dash_duo.get_logs() == []
