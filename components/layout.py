@@ -112,7 +112,7 @@ def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
                             language_switch(None, None, lang),
                             id=LANGUAGE_SWITCH,
                             navbar=True,
-                            className="ms-lg-3 language-switch",
+                            className="ms-xl-2 language-switch",
                         ),
                     ],
                     id=NAV_COLLAPSE,
@@ -123,6 +123,7 @@ def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
         ),
         color="primary",
         dark=True,
+        expand="xl",  # Tajik and Russian labels need the width; below it the menu folds
         className="mb-0",
     )
 

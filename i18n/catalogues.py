@@ -48,17 +48,64 @@ def po_path(lang: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
 
 
+def _literal_strings(node: ast.AST, constants: dict[str, list[str]]) -> list[str]:
+    """The strings of a literal tuple/list (or of a name bound to one), else nothing."""
+    if isinstance(node, ast.Name):
+        return constants.get(node.id, [])
+    if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
+        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return [e.value for e in node.elts]
+    return []
+
+
+def _keyword_calls(node: ast.AST, keywords) -> list[ast.Call]:  # noqa: ANN001
+    return [
+        n
+        for n in ast.walk(node)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in keywords and n.args
+    ]
+
+
 def extract_python_ast(fileobj, keywords, comment_tags, options):  # noqa: ANN001, ANN201, ARG001
     """A Babel extraction method: every ``keyword("literal", ...)`` call in a Python file.
 
-    Same results as Babel's ``python`` method for this code base, plus calls inside f-strings.
+    Same results as Babel's ``python`` method for this code base, plus calls inside f-strings, and
+    the common loop over literal headers: ``[t(h) for h in ("Theme", "Data until")]`` (also when
+    the tuple is bound to a name first, ``head = (...)`` ... ``for h in head``).
     """
     tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
+    constants: dict[str, list[str]] = {}
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords):
-            continue
-        if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-            yield node.lineno, node.func.id, node.args[0].value, []
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            strings = _literal_strings(node.value, {})
+            if strings:
+                constants[node.targets[0].id] = strings
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            loops = [(g.target, g.iter, node) for g in node.generators]
+        elif isinstance(node, ast.For):
+            loops = [(node.target, node.iter, ast.Module(body=node.body, type_ignores=[]))]
+        else:
+            loops = []
+        for target, source, scope in loops:
+            strings = _literal_strings(source, constants) if isinstance(target, ast.Name) else []
+            for call in _keyword_calls(scope, keywords) if strings else []:
+                if isinstance(call.args[0], ast.Name) and call.args[0].id == target.id:
+                    for text in strings:
+                        yield call.lineno, call.func.id, text, []
+    for call in _keyword_calls(tree, keywords):
+        if isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+            yield call.lineno, call.func.id, call.args[0].value, []
+
+
+def runtime_messages() -> list[tuple[str, str]]:
+    """Texts shown through ``t(value)`` that no extractor can see: built at import time (f-strings
+    with numbers in ``metrics.status``) or computed from data. Prefer ``N_()`` where the text is
+    defined; list here only what cannot be marked that way."""
+    from metrics.status import METHOD, RULE
+
+    statuses = ("met", "on track", "at risk", "off track")  # pages/targets.py: t(status.replace("_", " "))
+    return [("metrics/status.py", RULE), ("metrics/status.py", METHOD)] + [("pages/targets.py", s) for s in statuses]
 
 
 def _mapping() -> list[tuple[str, object]]:
@@ -79,6 +126,8 @@ def extract(root: Path = ROOT) -> Catalog:
     for filename, lineno, message, comments, context in sorted(found, key=lambda m: (m[0], m[1])):
         if message:
             catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, message in runtime_messages():
+        catalog.add(message, None, [(filename, 0)])
     _drop_false_formats(catalog)
     return catalog
 
