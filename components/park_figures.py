@@ -156,7 +156,7 @@ def expiry_figure(frame: pd.DataFrame, as_of: date, months: int = 24, lang: str 
             name=t("Floor area whose lease ends"),
         )
     )
-    fig = _style(fig, t("m² whose lease ends"), 340).update_layout(hovermode="closest", showlegend=False)
+    fig = _style(fig, t("Floor area, m²"), 340).update_layout(hovermode="closest", showlegend=False)
     fig.update_xaxes(tickformat="%b %Y", dtick="M3")
     if full["area_m2"].sum() == 0:
         fig.add_annotation(

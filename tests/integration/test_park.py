@@ -4,6 +4,7 @@ the view and back/forward work, bad query strings fall back to the defaults."""
 
 from __future__ import annotations
 
+import socket
 from datetime import date
 
 from dash.testing.wait import until
@@ -45,8 +46,15 @@ def _sql_figures(url: str, day: date, building: str | None = None) -> tuple[floa
     return round(100 * (leased or 0) / leasable, 1), tenants
 
 
+def _free_port() -> int:
+    """A port nobody listens on: parallel test runs on one machine would collide on dash_duo's default."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _start(dash_duo, dashboard, query: str) -> None:  # noqa: ANN001
-    dash_duo.start_server(dashboard)
+    dash_duo.start_server(dashboard, port=_free_port())
     dash_duo.driver.get(f"{dash_duo.server_url}/park?{query}")
     dash_duo.wait_for_element("#park-floor-plan .main-svg g.trace", timeout=40)  # a busy CI machine is slow
 
@@ -90,12 +98,16 @@ def test_park002_clicking_a_unit_shows_its_tenant(dash_duo, dashboard, seeded_sq
             )
         ).one()
     engine.dispose()
-    # the first bar of the "Leased" trace is B1-1-01 (units in code order); click its middle
-    bar = dash_duo.find_elements("#park-floor-plan g.barlayer g.trace")[0].find_elements("css selector", "path")[0]
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", bar)
-    ActionChains(dash_duo.driver).move_to_element(bar).pause(0.3).click().perform()
-    dash_duo.wait_for_contains_text("#park-unit-detail", tenant, timeout=10)
-    assert unit in dash_duo.find_element("#park-unit-detail").text
+
+    # the first bar of the "Leased" trace is B1-1-01 (units in code order); click its middle. The chart may
+    # still be settling (responsive resize) right after the first draw, so retry the click until it lands.
+    def click_first_leased_unit() -> bool:
+        bar = dash_duo.find_elements("#park-floor-plan g.barlayer g.trace")[0].find_elements("css selector", "path")[0]
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", bar)
+        ActionChains(dash_duo.driver).move_to_element(bar).pause(0.3).click().perform()
+        return tenant in dash_duo.find_element("#park-unit-detail").text
+
+    until(click_first_leased_unit, timeout=20, poll=1)
     # the hover label names the tenant too
     assert tenant in dash_duo.find_element("#park-floor-plan .hoverlayer").text
     assert dash_duo.get_logs() == []
