@@ -13,11 +13,15 @@ default MathJax is a CDN URL.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
+import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,8 @@ import kaleido
 
 # Seconds one render or print may take before it is abandoned.
 TIMEOUT = 60
+# The discard port on loopback: nothing listens, so proxied requests are refused.
+NO_PROXY = "http://127.0.0.1:9"
 
 
 def browser_path() -> str | None:
@@ -47,7 +53,9 @@ class Renderer:
         self._thread.start()
 
         async def open_browser() -> kaleido.Kaleido:
-            options: dict[str, Any] = {"n": 1, "timeout": TIMEOUT, "mathjax": False}
+            # A proxy that does not exist: any http(s) request from this browser fails at once,
+            # so nothing can leave the machine even if a figure asks for a remote resource.
+            options: dict[str, Any] = {"n": 1, "timeout": TIMEOUT, "mathjax": False, "proxy_server": NO_PROXY}
             if path := browser_path():
                 options["path"] = path
             k = kaleido.Kaleido(**options)
@@ -57,12 +65,35 @@ class Renderer:
         self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(TIMEOUT)
         self._loop = loop
 
+    def _alive(self) -> bool:
+        return self._loop is not None and self._thread is not None and self._thread.is_alive()
+
+    def _abandon(self) -> None:
+        """Forget a browser whose thread died (killed by a test runner, say) and end its process."""
+        process = getattr(self._kaleido, "subprocess", None)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)  # choreographer starts it in its own session
+        self._loop = self._kaleido = self._thread = None
+
     def _run(self, coroutine_factory) -> Any:  # noqa: ANN001
-        with self._lock:
-            if self._loop is None:
-                self._start()
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine_factory(self._kaleido), self._loop).result(TIMEOUT * 2)
+        """Run a coroutine on the browser's loop; if that thread dies meanwhile, retry once on a new one."""
+        for _attempt in range(2):
+            with self._lock:
+                if not self._alive():
+                    self._abandon()
+                    self._start()
+                loop, browser, thread = self._loop, self._kaleido, self._thread
+            future = asyncio.run_coroutine_threadsafe(coroutine_factory(browser), loop)
+            deadline = time.monotonic() + TIMEOUT * 2
+            while thread.is_alive():
+                try:
+                    return future.result(0.5)
+                except TimeoutError:
+                    if time.monotonic() > deadline:
+                        future.cancel()
+                        raise
+        raise RuntimeError("the export browser stopped twice")
 
     def figure(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
         """The figure as ``png`` or ``svg`` bytes, at ``width`` x ``height`` CSS pixels times ``scale``."""
@@ -76,12 +107,15 @@ class Renderer:
     def close(self) -> None:
         """Stop the browser (tests and shutdown); the next call starts a new one."""
         with self._lock:
-            if self._loop is None:
+            if not self._alive():
+                self._abandon()
                 return
             loop, k = self._loop, self._kaleido
-            asyncio.run_coroutine_threadsafe(k.close(), loop).result(TIMEOUT)
-            loop.call_soon_threadsafe(loop.stop)
-            self._loop = self._kaleido = None
+            try:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(TIMEOUT)
+            finally:
+                loop.call_soon_threadsafe(loop.stop)
+                self._abandon()
 
 
 async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
@@ -108,3 +142,4 @@ async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
 
 # The process-wide renderer: one browser for every export request.
 RENDERER = Renderer()
+atexit.register(RENDERER.close)

@@ -36,6 +36,9 @@ REPORT_ROUTE = "_export/report.pdf"
 REPORT_URL = "exp-report-url"  # dcc.Location that tells the link where we are
 REPORT_LINK = "exp-report-link"
 REPORT_BAR = "exp-report-bar"
+# Bootstrap's d-flex is !important, so the bar is hidden by class, not by an inline style.
+BAR_SHOWN = "d-flex justify-content-end mb-2 report-bar d-print-none"
+BAR_HIDDEN = "d-none report-bar"
 MEDIA_TYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -129,7 +132,7 @@ def _report_bar() -> html.Div:
             ),
         ],
         id=REPORT_BAR,
-        className="d-flex justify-content-end mb-2 report-bar d-print-none",
+        className=BAR_SHOWN,
     )
 
 
@@ -170,20 +173,20 @@ def find_page(pathname: str | None) -> dict | None:
 @hooks.callback(
     Output(REPORT_LINK, "href"),
     Output(REPORT_LINK, "children"),
-    Output(REPORT_BAR, "style"),
+    Output(REPORT_BAR, "className"),
     Input(REPORT_URL, "pathname"),
     Input(REPORT_URL, "search"),
 )
-def report_link(pathname: str | None, search: str | None) -> tuple[str, str, dict]:
+def report_link(pathname: str | None, search: str | None) -> tuple[str, str, str]:
     """The link to this page's report with its filters and language; hidden off the pages."""
     params = dict(parse_qsl((search or "").lstrip("?")))
     t = translator(params.get("lang"))
     page = find_page(pathname)
     if page is None or page.get("order") is None:
-        return "#", t("Download report (PDF)"), {"display": "none"}
+        return "#", t("Download report (PDF)"), BAR_HIDDEN
     query = "&".join(f"{quote(k)}={quote(v)}" for k, v in [("page", page["path"]), *params.items()] if k)
     href = dash.get_relative_path("/" + REPORT_ROUTE) + "?" + query
-    return href, t("Download report (PDF)"), {}
+    return href, t("Download report (PDF)"), BAR_SHOWN
 
 
 def page_report(path: str, params: dict[str, str]) -> tuple[bytes, str]:

@@ -42,6 +42,13 @@ def png_size(content: bytes) -> tuple[int, int]:
     return struct.unpack(">II", content[16:24])
 
 
+def test_render_page_loads_nothing_from_another_host():
+    from kaleido import PageGenerator
+
+    page = PageGenerator(mathjax=False).generate_index()  # what the renderer's Kaleido builds
+    assert "http" not in page and "plotly.min.js" in page
+
+
 def test_annotated_figure_carries_title_filters_source_and_date():
     figure = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"width": 300, "margin": {"b": 20}}}
     result = annotated_figure(figure, META)

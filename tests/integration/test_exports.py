@@ -1,0 +1,82 @@
+"""Exports in the browser: each chart menu entry downloads a file that opens, and the report link
+follows the URL's filters and language to a PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import openpyxl
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+
+from tests.integration.conftest import foreign_requests
+
+FORMATS = ("png", "svg", "csv", "xlsx")
+
+
+def downloaded(folder: str, extension: str) -> Path | None:
+    """The finished download with this extension, if any."""
+    files = [p for p in Path(folder).glob(f"*.{extension}") if not p.name.endswith(".crdownload")]
+    return files[0] if files else None
+
+
+def check_file(path: Path) -> None:
+    content = path.read_bytes()
+    if path.suffix == ".png":
+        assert content[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", content[16:24]) == (2200, 1300)  # 2x snapshot
+    elif path.suffix == ".svg":
+        words = " ".join(ET.fromstring(content).itertext())
+        assert "Source" in words
+    elif path.suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert rows[0][0] == "Title" and [] in rows and len(rows) > rows.index([]) + 2
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        assert book.sheetnames == ["Data", "About"] and book["Data"].max_row > 1
+
+
+def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=en")
+    dash_duo.wait_for_element(".chart-card .main-svg g.trace", timeout=40)
+    card = dash_duo.find_elements(".chart-card")[1]
+    driver = dash_duo.driver
+    for index, fmt in enumerate(FORMATS):
+        toggle = card.find_element(By.CSS_SELECTOR, ".export-menu-toggle")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
+        toggle.click()
+        until(lambda: card.find_element(By.CSS_SELECTOR, ".dropdown-menu.show"), timeout=5)
+        item = card.find_elements(By.CSS_SELECTOR, ".dropdown-menu .dropdown-item")[index]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
+        item.click()
+        path = until(lambda fmt=fmt: downloaded(dash_duo.download_path, fmt), timeout=60)
+        check_file(path)
+    names = sorted(p.name for p in Path(dash_duo.download_path).iterdir())
+    assert all(name.endswith(f"_{time.strftime('%Y-%m-%d')}.{name.rsplit('.', 1)[1]}") for name in names), names
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_exp002_report_link_follows_filters_and_gives_a_pdf(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=tg&region=TJ-KT")
+    link = dash_duo.wait_for_element("#exp-report-link", timeout=20)
+    until(lambda: "region=TJ-KT" in (link.get_attribute("href") or ""), timeout=10)
+    href = link.get_attribute("href")
+    assert "page=/connectivity" in href and "lang=tg" in href
+    assert href.startswith(dash_duo.server_url)
+    with urllib.request.urlopen(href, timeout=120) as response:  # the app itself, on loopback
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.read(5) == b"%PDF-"
+    dash_duo.driver.get(dash_duo.server_url + "/no-such-page?lang=en")
+    dash_duo.wait_for_contains_text("h1", "Page not found", timeout=10)
+    until(lambda: not dash_duo.find_element("#exp-report-bar").is_displayed(), timeout=10)
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
