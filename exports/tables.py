@@ -8,9 +8,12 @@ with ``= + - @``, tab or carriage return) get a leading apostrophe.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import re
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -19,6 +22,7 @@ from exports.meta import ExportMeta
 from i18n import translator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def neutralise(value: object) -> object:
@@ -112,25 +116,50 @@ def xlsx_bytes(data: pd.DataFrame, meta: ExportMeta) -> bytes:
     return buffer.getvalue()
 
 
+def _values(value: object) -> list | None:
+    """A trace array as a list: plain lists, numpy arrays, or plotly's base64 ``{dtype, bdata}``."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return array.tolist()
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list | tuple) and value and not isinstance(value[0], list | dict):
+        return list(value)
+    return None
+
+
+def _label(text: object) -> object:
+    """Hover text without markup: ``<br>`` becomes `` · ``, other tags go."""
+    if not isinstance(text, str):
+        return text
+    return _TAGS.sub("", text.replace("<br>", " · "))
+
+
 def figure_table(figure: dict) -> pd.DataFrame:
-    """The data drawn in a figure, one row per point: series, x, y (and z/text where present).
+    """The data drawn in a figure: series, x, y (and z/values/labels/text where present).
 
     Used when a chart card was given no table: what the traces hold is what the chart shows.
+    Decoration (traces with ``hoverinfo="skip"`` and no legend entry) is left out; a filled
+    shape (a map's district) gives one row with its name and hover text, not its outline.
     """
     frames = []
     for index, trace in enumerate(figure.get("data") or []):
         if not trace.get("showlegend", True) and trace.get("hoverinfo") == "skip":
-            continue  # decoration (outlines, guides)
+            continue
+        name = trace.get("name") or f"trace {index + 1}"
+        if trace.get("fill") == "toself":
+            frames.append(pd.DataFrame({"series": [name], "text": [_label(trace.get("text"))]}))
+            continue
         columns = {}
         for key in ("x", "y", "z", "values", "labels", "text"):
-            value = trace.get(key)
-            if isinstance(value, list | tuple) and value and not isinstance(value[0], list | dict):
-                columns[key] = list(value)
+            values = _values(trace.get(key))
+            if values is not None:
+                columns[key] = [_label(v) for v in values] if key == "text" else values
         if not columns:
             continue
         length = max(len(v) for v in columns.values())
         columns = {k: v + [None] * (length - len(v)) for k, v in columns.items()}
         frame = pd.DataFrame(columns)
-        frame.insert(0, "series", trace.get("name") or f"trace {index + 1}")
+        frame.insert(0, "series", name)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["series", "x", "y"])

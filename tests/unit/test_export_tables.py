@@ -99,10 +99,26 @@ def test_xlsx_has_data_and_about_sheets():
 
 def test_figure_table_takes_the_traces():
     figure = go.Figure([go.Scatter(x=["2023", "2024"], y=[1, 2], name="TJ"), go.Bar(x=["a"], y=[3])]).to_plotly_json()
-    figure = {"data": [{k: (list(v) if hasattr(v, "tolist") else v) for k, v in t.items()} for t in figure["data"]]}
     table = figure_table(figure)
     assert table[["series", "x", "y"]].values.tolist() == [["TJ", "2023", 1], ["TJ", "2024", 2], ["trace 2", "a", 3]]
     assert figure_table({"data": []}).columns.tolist() == ["series", "x", "y"]
+
+
+def test_figure_table_decodes_typed_arrays_and_skips_decoration():
+    import numpy as np
+
+    figure = go.Figure(
+        [
+            go.Scatter(x=np.array([2023, 2024]), y=np.array([1.5, 2.5]), name="TJ"),
+            go.Scatter(x=[0, 1], y=[0, 1], hoverinfo="skip", showlegend=False),  # an outline
+            go.Scatter(x=[0, 1, 0], y=[0, 1, 1], fill="toself", name="Darvoz", text="<b>Darvoz</b><br>43.1 %"),
+        ]
+    ).to_plotly_json()
+    assert "bdata" in str(figure["data"][0]["y"]) or isinstance(figure["data"][0]["y"], np.ndarray)
+    table = figure_table(figure)
+    assert table["series"].tolist() == ["TJ", "TJ", "Darvoz"]
+    assert table["y"].tolist()[:2] == [1.5, 2.5]
+    assert table["text"].tolist()[2] == "Darvoz · 43.1 %"
 
 
 def test_file_names_say_what_and_when():
