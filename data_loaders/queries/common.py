@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, select
 
 from data_loaders import models as m
 
@@ -111,45 +111,4 @@ def targets(engine: Engine, indicator_code: str | None = None) -> pd.DataFrame:
     ).order_by(t.indicator_code, t.geo_code, t.year)
     if indicator_code:
         stmt = stmt.where(t.indicator_code == indicator_code)
-    return read_frame(engine, stmt)
-
-
-def catalogue(engine: Engine, lang: str = "en") -> pd.DataFrame:
-    """Every indicator with its source, kind, observation count, period range and last load."""
-    lang = _lang(lang)
-    i, s, o, b = m.Indicator, m.Source, m.Observation, m.ImportBatch
-    stats = (
-        select(
-            o.indicator_code,
-            func.count().label("observations"),
-            func.min(o.period).label("first_period"),
-            func.max(o.period).label("last_period"),
-            func.count(func.distinct(o.geo_code)).label("geos"),
-            func.max(b.loaded_at).label("last_loaded"),
-        )
-        .join(b, b.id == o.import_batch_id)
-        .where(o.is_current)
-        .group_by(o.indicator_code)
-        .subquery()
-    )
-    stmt = (
-        select(
-            i.code,
-            i.theme,
-            getattr(i, f"name_{lang}").label("name"),
-            getattr(i, f"unit_{lang}").label("unit"),
-            i.derived,
-            s.name.label("source"),
-            s.licence,
-            s.kind,
-            func.coalesce(stats.c.observations, 0).label("observations"),
-            stats.c.first_period,
-            stats.c.last_period,
-            stats.c.geos,
-            stats.c.last_loaded,
-        )
-        .join(s, s.code == i.source_code)
-        .outerjoin(stats, and_(stats.c.indicator_code == i.code))
-        .order_by(i.theme, i.code)
-    )
     return read_frame(engine, stmt)
