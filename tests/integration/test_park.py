@@ -108,8 +108,14 @@ def test_park002_clicking_a_unit_shows_its_tenant(dash_duo, dashboard, seeded_sq
         return tenant in dash_duo.find_element("#park-unit-detail").text
 
     until(click_first_leased_unit, timeout=20, poll=1)
-    # the hover label names the tenant too
-    assert tenant in dash_duo.find_element("#park-floor-plan .hoverlayer").text
+
+    # hovering the unit names the tenant too
+    def hover_first_leased_unit() -> bool:
+        bar = dash_duo.find_elements("#park-floor-plan g.barlayer g.trace")[0].find_elements("css selector", "path")[0]
+        ActionChains(dash_duo.driver).move_by_offset(0, 0).move_to_element(bar).pause(0.3).perform()
+        return tenant in dash_duo.find_element("#park-floor-plan .hoverlayer").text
+
+    until(hover_first_leased_unit, timeout=20, poll=1)
     assert dash_duo.get_logs() == []
 
 
