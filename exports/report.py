@@ -18,10 +18,15 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 
 from exports.meta import ExportMeta
-from i18n import LANGUAGES, format_day, translator
+from i18n import LANGUAGES, N_, format_day, translator
 
 CHART_WIDTH, CHART_HEIGHT = 1000, 480
-KIND_LABELS = {"official": "official statistics", "partner": "partner data", "synthetic": "synthetic demo data"}
+KIND_LABELS = {
+    "official": N_("official statistics"),
+    "partner": N_("partner data"),
+    "synthetic": N_("synthetic demo data"),
+}
+MAX_CHART_HEIGHT = 900  # a tall chart (stacked subplots) keeps its height, up to most of a page
 # Fonts with full Cyrillic (Tajik ҳ ҷ ӣ ӯ қ ғ): Debian's fonts-dejavu-core, installed by the test setup.
 FONT_STACK = "'DejaVu Sans', 'Liberation Sans', 'Noto Sans', sans-serif"
 
@@ -87,8 +92,14 @@ def collect_charts(layout: object, exported_at: datetime | None = None) -> list[
     return parts
 
 
+def chart_height(figure: dict) -> int:
+    """Print height: the figure's own height when it sets one (stacked subplots), else the default."""
+    height = (figure.get("layout") or {}).get("height")
+    return min(int(height), MAX_CHART_HEIGHT) if isinstance(height, int | float) and height > 0 else CHART_HEIGHT
+
+
 def _report_figure(figure: dict) -> go.Figure:
-    """The figure for print: white background, fixed size, legend to the right."""
+    """The figure for print: white background, size set by the renderer, legend to the right."""
     fig = go.Figure(figure, skip_invalid=True)
     fig.update_layout(
         paper_bgcolor="white",
@@ -191,5 +202,5 @@ def report_pdf(page_title: str, filters: list[tuple[str, str]], layout: object, 
 
     generated_at = datetime.now(UTC)
     parts = collect_charts(layout, generated_at)
-    images = [RENDERER.figure(_report_figure(p.figure), "svg", CHART_WIDTH, CHART_HEIGHT) for p in parts]
+    images = [RENDERER.figure(_report_figure(p.figure), "svg", CHART_WIDTH, chart_height(p.figure)) for p in parts]
     return RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at))

@@ -15,7 +15,7 @@ import pytest
 from components.chart_card import chart_card
 from exports.meta import ExportMeta
 from exports.renderer import RENDERER, browser_path
-from exports.report import collect_charts, report_html
+from exports.report import CHART_HEIGHT, MAX_CHART_HEIGHT, chart_height, collect_charts, report_html
 from exports.snapshot import HEIGHT, PNG_SCALE, WIDTH, annotated_figure, snapshot
 from i18n import translator
 
@@ -97,6 +97,12 @@ def test_collect_charts_finds_every_card_in_page_order():
     assert parts[0].meta.subtitle == "f1" and parts[0].meta.lang == "ru" and parts[0].meta.synthetic
     assert parts[0].figure["data"][0]["name"] == "Хатлон"
     assert collect_charts(html.Div("no charts")) == []
+
+
+def test_chart_height_follows_tall_figures():
+    assert chart_height({"layout": {}}) == CHART_HEIGHT
+    assert chart_height({"layout": {"height": 700}}) == 700
+    assert chart_height({"layout": {"height": 5000}}) == MAX_CHART_HEIGHT
 
 
 def test_report_html_has_title_page_charts_and_sources():
