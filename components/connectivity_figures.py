@@ -165,14 +165,14 @@ def benchmark_figure(
                 col=1,
             )
             axis = "" if row == 1 else str(row)
-            fig.add_annotation(
-                x=f"{item.after}-07-01",
+            fig.add_annotation(  # to the left of the shading, so narrow screens do not clip it
+                x=f"{item.before}-07-01",
                 y=1,
                 xref=f"x{axis}",
                 yref=f"y{axis} domain",
                 text=item.note,
                 showarrow=False,
-                xanchor="left",
+                xanchor="right",
                 yanchor="top",
                 font={"size": 11, "color": "#7a5a00"},
                 bgcolor="rgba(255,255,255,0.8)",

@@ -69,8 +69,8 @@ SCHOOLS, SPEED = "TJ.SCH.FBB.ZS", "TJ.MOB.DLSPD.MED"
 BENCHMARK_CODES = ["IT.NET.USER.ZS", "IT.CEL.SETS.P2", "IT.NET.BBND.P2"]
 # Known breaks, as documented in each indicator's method text and SOURCES.md (Caveats).
 SERIES_BREAKS = [
-    SeriesBreak("IT.CEL.SETS.P2", "TJ", 2019, 2020, N_("Series break 2019→2020 (115 → 62): change of basis")),
-    SeriesBreak("IT.NET.BBND.P2", "TJ", 2019, 2020, N_("Jump 2019→2020 (0.06 → 0.37)")),
+    SeriesBreak("IT.CEL.SETS.P2", "TJ", 2019, 2020, N_("Series break 2019→2020")),
+    SeriesBreak("IT.NET.BBND.P2", "TJ", 2019, 2020, N_("Jump 2019→2020")),
 ]
 # metric key -> (indicator, column of unit_values, label, higher is better)
 METRICS = {
