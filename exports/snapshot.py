@@ -17,6 +17,7 @@ from i18n import translator
 # Size of a snapshot in CSS pixels; PNG is rendered at 2x for slides.
 WIDTH, HEIGHT = 1100, 650
 PNG_SCALE = 2
+MAX_HEIGHT = 1400
 TOP, FOOTER = 95, 70  # room for title + filters above and the source block below the chart
 SYNTHETIC_COLOR = "#8a6d00"
 
@@ -95,4 +96,12 @@ def snapshot(figure: dict, meta: ExportMeta, fmt: str) -> bytes:
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported snapshot format {fmt!r}")
     scale = PNG_SCALE if fmt == "png" else 1
-    return RENDERER.figure(annotated_figure(figure, meta), fmt, WIDTH, HEIGHT, scale)
+    return RENDERER.figure(annotated_figure(figure, meta), fmt, WIDTH, snapshot_height(figure), scale)
+
+
+def snapshot_height(figure: dict) -> int:
+    """The default height, or a tall figure's own height plus the title and source blocks."""
+    height = (figure.get("layout") or {}).get("height")
+    if isinstance(height, int | float) and height > 0:
+        return int(min(max(HEIGHT, height + TOP + FOOTER), MAX_HEIGHT))
+    return HEIGHT

@@ -16,7 +16,17 @@ from components.chart_card import chart_card
 from exports.meta import ExportMeta
 from exports.renderer import RENDERER, browser_path
 from exports.report import CHART_HEIGHT, MAX_CHART_HEIGHT, chart_height, collect_charts, report_html
-from exports.snapshot import HEIGHT, PNG_SCALE, WIDTH, annotated_figure, snapshot
+from exports.snapshot import (
+    FOOTER,
+    HEIGHT,
+    MAX_HEIGHT,
+    PNG_SCALE,
+    TOP,
+    WIDTH,
+    annotated_figure,
+    snapshot,
+    snapshot_height,
+)
 from i18n import translator
 
 needs_browser = pytest.mark.skipif(browser_path() is None, reason="Chromium is not installed")
@@ -97,6 +107,13 @@ def test_collect_charts_finds_every_card_in_page_order():
     assert parts[0].meta.subtitle == "f1" and parts[0].meta.lang == "ru" and parts[0].meta.synthetic
     assert parts[0].figure["data"][0]["name"] == "Хатлон"
     assert collect_charts(html.Div("no charts")) == []
+
+
+def test_snapshot_height_makes_room_for_tall_figures():
+    assert snapshot_height({"layout": {}}) == HEIGHT
+    assert snapshot_height({"layout": {"height": 300}}) == HEIGHT
+    assert snapshot_height({"layout": {"height": 800}}) == 800 + TOP + FOOTER
+    assert snapshot_height({"layout": {"height": 9000}}) == MAX_HEIGHT
 
 
 def test_chart_height_follows_tall_figures():
