@@ -77,9 +77,8 @@ def extract_python_ast(fileobj, keywords, comment_tags, options):  # noqa: ANN00
     constants: dict[str, list[str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            strings = _literal_strings(node.value, {})
-            if strings:
-                constants[node.targets[0].id] = strings
+            # every literal list bound to the name, anywhere in the file (headers passed on to a helper)
+            constants.setdefault(node.targets[0].id, []).extend(_literal_strings(node.value, {}))
     for node in ast.walk(tree):
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             loops = [(g.target, g.iter, node) for g in node.generators]

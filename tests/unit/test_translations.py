@@ -41,7 +41,7 @@ LATIN_ALLOWED = {
     "png", "svg", "csv", "xlsx", "excel", "pdf", "zip", "json", "readme", "metadata", "source_code",
     "api", "v1", "indicators", "code", "bulk", "geo", "tj", "kg", "from", "to", "theme", "xx",
     "world", "development", "bank", "cc", "by", "odbl", "geoboundaries", "openstreetmap",
-    "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie", "utc",
+    "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie", "utc", "sha",
 }  # fmt: skip
 
 
