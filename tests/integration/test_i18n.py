@@ -118,3 +118,16 @@ def test_i18n003_unknown_language_falls_back_to_the_default(dash_duo, dashboard)
     dash_duo.find_element("#language-ru").click()
     dash_duo.wait_for_text_to_equal("h1", "Страница не найдена", timeout=15)
     assert dash_duo.get_logs() == []
+
+
+def test_i18n004_phone_switch_behind_the_menu_button(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.set_window_size(390, 844)
+    dash_duo.driver.get(dash_duo.server_url + "/no-such-page?lang=tg")
+    dash_duo.wait_for_text_to_equal("h1", "Саҳифа ёфт нашуд", timeout=15)
+    dash_duo.find_element("#navbar-toggler").click()  # the folded menu opens
+    dash_duo.wait_for_element("#language-ru", timeout=10)
+    dash_duo.wait_for_style_to_equal("#navbar-collapse", "display", "block", timeout=10)
+    dash_duo.find_element("#language-ru").click()
+    dash_duo.wait_for_text_to_equal("h1", "Страница не найдена", timeout=15)
+    assert dash_duo.get_logs() == []
