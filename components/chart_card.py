@@ -120,7 +120,8 @@ def chart_card(
         data: exactly the table the chart shows, for CSV/XLSX; when None the exports take the
             figure's own trace data.
         export_name: file name stem saying what and which filters, e.g.
-            ``rural-4g-coverage_TJ-KT_2024-Q4``; defaults to the chart id and the export date.
+            ``rural-4g-coverage_TJ-KT_2024-Q4``; defaults to the chart id, the URL's filter values
+            and the export date (``conn-map_TJ-KT_2026-11-28.png``).
 
     Returns:
         A ``dbc.Card`` with class ``chart-card``.
@@ -135,6 +136,7 @@ def chart_card(
     ).to_json()
     meta.pop("exported_at")  # stamped when the file is made
     meta["data"] = data_records(data)
+    meta["named"] = export_name is not None  # else the file name takes the URL's filters at export time
     header_text = [html.H2(title, className="h6 mb-0")]
     if subtitle:
         header_text.append(html.Div(subtitle, className="small text-muted chart-subtitle"))

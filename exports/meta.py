@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
 import pandas as pd
 
@@ -72,6 +73,21 @@ def safe_name(stem: str) -> str:
     """A file name stem with anything but ASCII letters, digits, ``.-_`` turned into ``-``."""
     cleaned = _UNSAFE.sub("-", stem).strip("-.")
     return cleaned[:120] or "chart"
+
+
+def with_filters(stem: str, search: str | None, limit: int = 4) -> str:
+    """The stem followed by the URL's filter values (``conn-map_TJ-KT_2020-Q1``); ``lang`` left out.
+
+    Args:
+        stem: what the file holds, e.g. the chart id.
+        search: the page's query string (``?region=TJ-KT&lang=tg``).
+        limit: at most this many filter values.
+
+    Returns:
+        A safe file name stem.
+    """
+    values = [safe_name(v) for k, v in parse_qsl((search or "").lstrip("?")) if k != "lang" and v.strip()]
+    return safe_name("_".join([stem, *[v for v in values if v != "chart"][:limit]]))
 
 
 def file_name(meta: ExportMeta, extension: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote
 
@@ -24,7 +25,7 @@ from dash.exceptions import PreventUpdate
 from flask import Response, abort, request
 
 from components.chart_card import EXPORT_DOWNLOAD, EXPORT_ITEM, EXPORT_META, EXPORT_REQUEST
-from exports.meta import ExportMeta, file_name, safe_name
+from exports.meta import ExportMeta, file_name, safe_name, with_filters
 from exports.report import report_pdf
 from exports.snapshot import snapshot
 from exports.tables import csv_bytes, figure_table, xlsx_bytes
@@ -69,7 +70,7 @@ hooks.clientside_callback(
         const selector = '[data-exp-chart="' + CSS.escape(trigger.chart) + '"] .js-plotly-plot';
         const gd = document.querySelector(selector);
         const figure = gd ? {data: plain(gd.data || []), layout: plain(gd.layout || {})} : null;
-        return {fmt: trigger.fmt, figure: figure, at: Date.now()};
+        return {fmt: trigger.fmt, figure: figure, search: window.location.search, at: Date.now()};
     }
     """,
     Output({"type": EXPORT_REQUEST, "chart": MATCH}, "data"),
@@ -82,7 +83,7 @@ def export_file(request_data: dict, meta_data: dict) -> tuple[bytes, str]:
     """The bytes and file name for one chart export request.
 
     Args:
-        request_data: ``{"fmt", "figure"}`` from the browser.
+        request_data: ``{"fmt", "figure", "search"}`` from the browser.
         meta_data: the card's stored provenance and data.
 
     Returns:
@@ -92,6 +93,8 @@ def export_file(request_data: dict, meta_data: dict) -> tuple[bytes, str]:
     if fmt not in MEDIA_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
     meta = ExportMeta.from_json(meta_data)
+    if not meta_data.get("named"):
+        meta = replace(meta, name=with_filters(meta.name, request_data.get("search")))
     figure = request_data.get("figure") or {"data": [], "layout": {}}
     if fmt in ("png", "svg"):
         return snapshot(figure, meta, fmt), file_name(meta, fmt)

@@ -44,7 +44,7 @@ def check_file(path: Path) -> None:
 
 def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
     dash_duo.start_server(dashboard)
-    dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=en")
+    dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=en&region=TJ-KT")
     dash_duo.wait_for_element(".chart-card .main-svg g.trace", timeout=40)
     card = dash_duo.find_elements(".chart-card")[1]
     driver = dash_duo.driver
@@ -59,7 +59,8 @@ def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
         path = until(lambda fmt=fmt: downloaded(dash_duo.download_path, fmt), timeout=60)
         check_file(path)
     names = sorted(p.name for p in Path(dash_duo.download_path).iterdir())
-    assert all(name.endswith(f"_{time.strftime('%Y-%m-%d')}.{name.rsplit('.', 1)[1]}") for name in names), names
+    # what (chart), which filters (from the URL) and when (export date)
+    assert all(f"_TJ-KT_{time.strftime('%Y-%m-%d')}." in name for name in names), names
     assert foreign_requests(dash_duo) == []
     assert dash_duo.get_logs() == []
 

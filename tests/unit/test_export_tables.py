@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from components.chart_card import EXPORT_META, chart_card, chart_key, data_records
 from data_loaders.queries import common
-from exports.meta import ExportMeta, file_name, safe_name
+from exports.meta import ExportMeta, file_name, safe_name, with_filters
 from exports.tables import csv_bytes, figure_table, neutralise, xlsx_bytes
 from pages._exports import export_file
 
@@ -128,6 +128,21 @@ def test_file_names_say_what_and_when():
     assert safe_name("../etc/passwd рус") == "etc-passwd"
     assert safe_name("") == "chart"
     assert chart_key({"type": "tgt-chart", "index": "IT.NET"}) == "IT.NET-tgt-chart"
+
+
+def test_default_file_names_take_the_url_filters():
+    assert with_filters("conn-map", "?lang=tg&region=TJ-KT&from=2020-Q1") == "conn-map_TJ-KT_2020-Q1"
+    assert with_filters("conn-map", "") == "conn-map"
+    assert with_filters("x", "?q=<script>alert(1)</script>") == "x_script-alert-1-script"
+    sources = pd.DataFrame([SOURCES[0]])
+    card = chart_card("conn-map", "Map", go.Figure(), sources)
+    store = next(c for c in card.children if getattr(c, "id", None) == {"type": EXPORT_META, "chart": "conn-map"})
+    _, name = export_file({"fmt": "csv", "figure": None, "search": "?region=TJ-KT&lang=ru"}, store.data)
+    assert name.startswith("conn-map_TJ-KT_") and name.endswith(".csv")
+    named = chart_card("conn-map", "Map", go.Figure(), sources, export_name="rural-4g_TJ-KT_2024-Q4")
+    store = next(c for c in named.children if getattr(c, "id", None) == {"type": EXPORT_META, "chart": "conn-map"})
+    _, name = export_file({"fmt": "csv", "figure": None, "search": "?region=TJ-SU"}, store.data)
+    assert name == "rural-4g_TJ-KT_2024-Q4.csv"
 
 
 def test_data_records_are_json_safe():
