@@ -130,20 +130,40 @@ def test_report_html_has_title_page_charts_and_sources():
     assert "http" not in page.replace("http://www.w3.org", "")  # nothing to fetch from elsewhere
 
 
-@needs_browser
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_connectivity_report_in_tajik(seeded_sqlite_url, tmp_path):
+@pytest.fixture(scope="module")
+def client(seeded_sqlite_url):
     from app import create_app
     from config import Config
 
     app = create_app(Config(database_url=seeded_sqlite_url, seed_on_start=False, secret_key="test"))
-    client = app.server.test_client()
+    return app.server.test_client()
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_every_page_prints_to_a_pdf_in_russian(client, tmp_path):
+    import dash
+
+    for page in (p for p in dash.page_registry.values() if p.get("order") is not None):
+        response = client.get(f"/_export/report.pdf?page={page['path']}&lang=ru&region=bogus&from=x")
+        assert response.status_code == 200, page["path"]
+        assert response.data.startswith(b"%PDF-") and response.data.rstrip().endswith(b"%%EOF")
+        pdf = tmp_path / "page.pdf"
+        pdf.write_bytes(response.data)
+        words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert translator("ru")(page["title"]) in " ".join(words.split()), page["path"]  # long titles wrap
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_connectivity_report_in_tajik(client, tmp_path):
     response = client.get("/_export/report.pdf?page=/connectivity&lang=tg")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "report_connectivity_tg_" in response.headers["Content-Disposition"]
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.data)
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = " ".join(words.split())
     t = translator("tg")
     assert t("Rural internet coverage") in words
     assert f"{t('Source')}:" in words and "CC0" in words
