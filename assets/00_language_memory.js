@@ -72,8 +72,32 @@
         usePlotlyLocale(initial);
     }
 
+    /* Dash pages set document.title to the page's registered (English) title after each
+     * navigation; put the title in the UI language instead, whichever comes first. */
+    var titles = {};
+    var english = null; // the registered title of the page shown
+    function translateTitle() {
+        if (titles.hasOwnProperty(document.title)) {
+            english = document.title;
+        }
+        var wanted = english && titles[english];
+        if (wanted && wanted !== document.title) {
+            document.title = wanted;
+        }
+    }
+    document.addEventListener("DOMContentLoaded", function () {
+        var head = document.querySelector("head");
+        new MutationObserver(translateTitle).observe(head, {subtree: true, childList: true, characterData: true});
+    });
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         i18n: {
+            /* The page titles in the UI language, from the server (i18n/web.py). */
+            titles: function (data) {
+                titles = data || {};
+                translateTitle();
+                return window.dash_clientside.no_update;
+            },
             /* Remember the URL's language; give a URL without one the remembered language. */
             remember: function (search, stored, fallback) {
                 var lang = languageOf(search);

@@ -25,6 +25,7 @@ NAV_LINKS = "navbar-links"
 LANGUAGE_SWITCH = "language-switch"
 LANGUAGE_MEMORY = "language-memory"  # dcc.Store in localStorage: the last language chosen
 LANGUAGE_DEFAULT = "language-default"  # dcc.Store: the app's default, for a URL without lang
+PAGE_TITLES = "page-titles"  # dcc.Store: each page's browser-tab title in the UI language
 NAV_TOGGLER, NAV_COLLAPSE = "navbar-toggler", "navbar-collapse"
 FOOTER = "site-footer"
 
@@ -66,6 +67,13 @@ def nav_links(pages: Iterable[dict], pathname: str | None = None, lang: str | No
     return items
 
 
+def page_titles(pages: Iterable[dict], lang: str | None = None) -> dict[str, str]:
+    """Each page's browser-tab title (as registered, in English) -> the title in ``lang``."""
+    t = translator(lang)
+    titles = {page.get("title") for page in pages}
+    return {title: t(title) for title in titles if isinstance(title, str) and title}
+
+
 def language_switch(pathname: str | None = None, search: str | None = None, lang: str | None = None) -> list:
     """Tajik / Russian / English links to the same view with every other query parameter kept.
 
@@ -103,6 +111,7 @@ def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
             [
                 dcc.Store(id=LANGUAGE_MEMORY, storage_type="local"),
                 dcc.Store(id=LANGUAGE_DEFAULT, data=normalise(None)),
+                dcc.Store(id=PAGE_TITLES, data={}),
                 dbc.NavbarBrand(t(BRAND), id=NAV_BRAND, href="/", className="fw-semibold"),
                 dbc.NavbarToggler(id=NAV_TOGGLER),
                 dbc.Collapse(

@@ -26,9 +26,11 @@ from components.layout import (
     NAV_COLLAPSE,
     NAV_LINKS,
     NAV_TOGGLER,
+    PAGE_TITLES,
     footer_content,
     language_switch,
     nav_links,
+    page_titles,
 )
 from i18n import CONFIG_KEY, language_of, normalise, translator, with_language
 
@@ -40,8 +42,9 @@ def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:  # no
     """Everything in the frame that depends on the language of ``search``.
 
     Returns:
-        (page links, language switch, brand text, brand href, footer content).
+        (page links, language switch, brand text, brand href, footer content, tab titles).
     """
+    pages = list(pages)
     lang = normalise(language_of(search))
     return (
         nav_links(pages, pathname, lang),
@@ -49,6 +52,7 @@ def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:  # no
         translator(lang)(BRAND),
         "/" + with_language("", lang),
         footer_content(lang),
+        page_titles(pages, lang),
     )
 
 
@@ -62,6 +66,7 @@ def init_app(app: Dash, default_language: str) -> None:
         Output(NAV_BRAND, "children"),
         Output(NAV_BRAND, "href"),
         Output(FOOTER, "children"),
+        Output(PAGE_TITLES, "data"),
         Input(URL, "pathname"),
         Input(URL, "search"),
     )
@@ -74,6 +79,11 @@ def init_app(app: Dash, default_language: str) -> None:
         Input(URL, "search"),
         State(LANGUAGE_MEMORY, "data"),
         State(LANGUAGE_DEFAULT, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="i18n", function_name="titles"),
+        Output(PAGE_TITLES, "id"),  # nothing to write back: the callback sets document.title
+        Input(PAGE_TITLES, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="i18n", function_name="toggle"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests.integration.conftest import foreign_requests
@@ -79,6 +80,7 @@ def _check_language(dash_duo, lang: str, in_url: bool = True) -> None:
     url = dash_duo.driver.current_url
     assert (f"lang={lang}" in url) == in_url and "as_of=2026-06-30" in url and "building=all" in url, url
     assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang
+    until(lambda: dash_duo.driver.title == want["h1"], timeout=10)  # the browser tab's title too
 
 
 def test_i18n001_switch_language_everywhere_and_keep_filters(dash_duo, dashboard):
