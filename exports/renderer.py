@@ -62,7 +62,12 @@ class Renderer:
             await k.open()
             return k
 
-        self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(TIMEOUT)
+        try:
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(TIMEOUT)
+        except BaseException:  # no browser: stop the loop thread instead of leaving it behind
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread = None
+            raise
         self._loop = loop
 
     def _alive(self) -> bool:

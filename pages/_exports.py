@@ -224,6 +224,10 @@ def report_route() -> Response:
         content, name = page_report(request.args.get("page", "/"), params)
     except LookupError:
         abort(404)
+    except Exception:  # no browser, a render that timed out: say so plainly, no traceback
+        log.exception("report failed")
+        message = translator(params.get("lang"))("The report could not be made now. Please try again later.")
+        return Response(message, status=503, mimetype="text/plain")
     log.info("report %s generated in %.1f s", name, time.perf_counter() - started)
     return Response(
         content,

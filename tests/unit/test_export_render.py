@@ -154,6 +154,17 @@ def test_every_page_prints_to_a_pdf_in_russian(client, tmp_path):
         assert translator("ru")(page["title"]) in " ".join(words.split()), page["path"]  # long titles wrap
 
 
+def test_no_browser_gives_a_plain_503(client, monkeypatch):
+    from exports.renderer import Renderer
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    broken = Renderer()
+    monkeypatch.setattr("exports.renderer.RENDERER", broken)
+    response = client.get("/_export/report.pdf?page=/data&lang=en")
+    assert response.status_code == 503 and b"could not be made" in response.data
+    assert broken._thread is None  # nothing left running
+
+
 @needs_browser
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_connectivity_report_in_tajik(client, tmp_path):
