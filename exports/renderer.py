@@ -118,6 +118,8 @@ class Renderer:
             loop, k = self._loop, self._kaleido
             try:
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(TIMEOUT)
+            except (TimeoutError, RuntimeError, OSError):
+                pass  # a browser that does not close in time is killed by _abandon below
             finally:
                 loop.call_soon_threadsafe(loop.stop)
                 self._abandon()

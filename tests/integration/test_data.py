@@ -64,7 +64,9 @@ def test_data002_search_writes_the_url_and_back_restores(dash_duo, dashboard):
 def test_data003_indicator_detail(dash_duo, dashboard, seeded_sqlite_url):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
-    dash_duo.wait_for_element(".catalogue-row[data-code='IT.NET.USER.ZS'] a.indicator-link").click()
+    link = dash_duo.wait_for_element(".catalogue-row[data-code='IT.NET.USER.ZS'] a.indicator-link")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
     dash_duo.wait_for_element("#data-indicator-series .main-svg g.trace", timeout=15)
     assert "indicator=IT.NET.USER.ZS" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("h1", "Individuals using the Internet")
