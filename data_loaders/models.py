@@ -64,7 +64,10 @@ class Source(Base):
     __table_args__ = (CheckConstraint(_in("kind", SOURCE_KINDS), name="ck_source_kind"),)
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)  # English
+    # Russian and Tajik names for captions; empty falls back to the English name.
+    name_ru: Mapped[str] = mapped_column(Text, default="", server_default="")
+    name_tg: Mapped[str] = mapped_column(Text, default="", server_default="")
     url: Mapped[str] = mapped_column(Text, default="")
     licence: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))

@@ -74,6 +74,8 @@ class Row(BaseModel):
 class SourceRow(Row):
     code: Text
     name: Text
+    name_ru: OptText = ""
+    name_tg: OptText = ""
     url: OptText = ""
     licence: Text
     kind: _literal(SOURCE_KINDS)

@@ -314,7 +314,7 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
     level, code = place_of(f)
     place = names.get(code, code)
     span = f"{f['from']} – {f['to']}"
-    synthetic = query(common.sources, SYNTHETIC)
+    synthetic = query(common.sources, SYNTHETIC, lang=lang)
 
     indicator, column, metric_label, higher = METRICS[f["metric"]]
     meta = query(common.indicator, indicator, f["lang"])
@@ -342,7 +342,7 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
     ranking = query(connectivity.priorities, f["to"], target_value, f["region"], f["lang"])
     bench, titles = _benchmark(f["lang"])
     breaks = [SeriesBreak(b.indicator_code, b.geo_code, b.before, b.after, t(b.note)) for b in SERIES_BREAKS]
-    bench_sources = query(common.sources, sorted(bench["source_code"].unique()))
+    bench_sources = query(common.sources, sorted(bench["source_code"].unique()), lang=lang)
     where = place if level != "country" else t("Tajikistan")
 
     return html.Div(

@@ -172,7 +172,7 @@ def _catalogue_view(lang: str, theme: str | None, kind: str | None, q: str, unkn
         theme=[t(THEME_LABELS.get(v, v)) for v in counts["theme"]],
         kind=[t(KIND_LABELS.get(v, (v,))[0]) for v in counts["kind"]],
     )
-    sources = query(common.sources)
+    sources = query(common.sources, None, lang=lang)
     active = [t(THEME_LABELS[theme]) if theme else None, t(KIND_LABELS[kind][0]) if kind else None, q or None]
     shown = ", ".join(a for a in active if a) or t("all indicators")
     alert = []

@@ -296,7 +296,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
     park_day = as_of(f["last"]) if f["park"] else None
     filters = {"region": f["region"], "subsector": f["subsector"], "park_as_of": park_day}
     frame = query(it_sector.yearly, f["first"], f["last"], **filters)
-    synthetic = query(common.sources, [SYNTHETIC])
+    synthetic = query(common.sources, [SYNTHETIC], lang=lang)
     where = _filters_text(f, regions, t, lang)
     column, measure_label, _unit, _div, _dec = MEASURES[f["measure"]]
     totals = frame.groupby("year")[column].sum()
@@ -401,7 +401,9 @@ def layout(lang: str | None = None, **params) -> html.Div:
                             REGIONS,
                             t("IT companies per 10,000 inhabitants, by region"),
                             region_figure(by_region, f["region"], lang),
-                            query(common.sources, sorted({SYNTHETIC, *by_region["population_source"].dropna()})),
+                            query(
+                                common.sources, sorted({SYNTHETIC, *by_region["population_source"].dropna()}), lang=lang
+                            ),
                             subtitle=f"{t('end of')} {f['last']} · {population_note}",
                             lang=lang,
                         ),
@@ -439,7 +441,10 @@ def layout(lang: str | None = None, **params) -> html.Div:
                     ),
                     dbc.Col(
                         benchmark_panel(
-                            bench, query(common.sources, sorted(bench["source_code"].unique())), lang, BENCHMARK
+                            bench,
+                            query(common.sources, sorted(bench["source_code"].unique()), lang=lang),
+                            lang,
+                            BENCHMARK,
                         ),
                         lg=5,
                         className="mb-3",
@@ -450,7 +455,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
                 HIGHTECH,
                 t("High-technology exports of Tajikistan (real proxy)"),
                 hightech_figure(hightech, lang),
-                query(common.sources, sorted(hightech["source_code"].unique())),
+                query(common.sources, sorted(hightech["source_code"].unique()), lang=lang),
                 subtitle=t(
                     "World Bank TX.VAL.TECH.CD, goods with high R&D intensity, current US$: not ICT services, "
                     "and not filtered by the selections above"

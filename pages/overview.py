@@ -171,7 +171,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 "overview-internet-users",
                 t("Individuals using the Internet, Tajikistan and neighbours"),
                 line_figure(internet, "period_start", "value", color="geo_name", unit=t("% of population")),
-                query(common.sources, sorted(internet["source_code"].unique())),
+                query(common.sources, sorted(internet["source_code"].unique()), lang=lang),
                 subtitle=t("% of population, 2000 to latest year"),
                 lang=lang,
             ),

@@ -120,7 +120,7 @@ def layout(lang: str | None = None, building: str | None = None, as_of: str | No
     names = dict(zip(buildings["building_code"], buildings["name"], strict=True))
     scope = names[building] if building else t("Whole park")
     where = f"{scope} · {t('as of')} {format_day(day, lang)}"
-    sources = query(common.sources, query(park.source_codes))
+    sources = query(common.sources, query(park.source_codes), lang=lang)
 
     series = _series(day, building, buildings["opened"].min())
     targets = None if building else query(common.targets)

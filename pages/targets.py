@@ -125,7 +125,9 @@ def _target_block(group, region: str | None, today: date, lang: str):  # noqa: A
         else t("no data")
     )
     subtitle = f"{where}, {first['unit']} · {status} · {t('projection')}: {t(METHOD)}"
-    sources = query(common.sources, sorted({*group["source_code"], *_series_sources(first["indicator_code"])}))
+    sources = query(
+        common.sources, sorted({*group["source_code"], *_series_sources(first["indicator_code"])}), lang=lang
+    )
     card = chart_card(
         chart_id(first["indicator_code"], first["geo_code"]),
         title,

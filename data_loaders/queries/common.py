@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from data_loaders import models as m
 
@@ -84,10 +84,15 @@ def indicator(engine: Engine, code: str, lang: str = "en") -> dict | None:
     return dict(row) if row else None
 
 
-def sources(engine: Engine, codes: list[str] | None = None) -> pd.DataFrame:
-    """Sources with their licence and kind, for captions and the catalogue."""
+def sources(engine: Engine, codes: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
+    """Sources with their licence and kind, for captions and the catalogue; ``name`` in the UI
+    language where a translation is stored, in English otherwise."""
     s = m.Source
-    stmt = select(s.code, s.name, s.url, s.licence, s.kind, s.retrieved, s.citation).order_by(s.kind, s.code)
+    lang = _lang(lang)
+    name = s.name if lang == "en" else func.coalesce(func.nullif(getattr(s, f"name_{lang}"), ""), s.name)
+    stmt = select(s.code, name.label("name"), s.url, s.licence, s.kind, s.retrieved, s.citation).order_by(
+        s.kind, s.code
+    )
     if codes is not None:
         stmt = stmt.where(s.code.in_(codes))
     return read_frame(engine, stmt)

@@ -39,3 +39,14 @@ def test_geos_by_level(seeded_engine):
 def test_targets_are_marked_illustrative(seeded_engine):
     frame = common.targets(seeded_engine, "IT.NET.USER.ZS")
     assert list(frame["year"]) == [2025, 2030] and frame["illustrative"].all()
+
+
+def test_source_names_in_the_ui_language_fall_back_to_english(seeded_engine):
+    ru = common.sources(seeded_engine, ["WB-WDI"], lang="ru")
+    tg = common.sources(seeded_engine, ["WB-WDI"], lang="tg")
+    en = common.sources(seeded_engine, ["WB-WDI"])
+    assert (en["name"][0], ru["name"][0], tg["name"][0]) == (
+        "World Bank, World Development Indicators",
+        "Всемирный банк, Показатели мирового развития",
+        "Бонки ҷаҳонӣ, Нишондиҳандаҳои рушди ҷаҳонӣ",
+    )

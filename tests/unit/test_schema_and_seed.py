@@ -7,6 +7,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from data_loaders import models as m
+from data_loaders.db import make_engine
 from data_loaders.schema import is_up_to_date, upgrade_database
 from data_loaders.seed import SEED_FILES
 
@@ -92,3 +93,32 @@ def test_two_current_revisions_of_one_key_are_impossible(reference_engine):
         batch = session.scalar(select(func.min(m.ImportBatch.id)))
     with pytest.raises(IntegrityError), session_scope(reference_engine) as session:
         session.add_all([row(1), row(2)])
+
+
+def test_an_existing_database_upgrades_in_place_keeping_its_rows(backend, tmp_path):
+    """A database made by the first migration, with data, gains the later columns and keeps its rows."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from data_loaders.schema import _alembic_config
+    from tests.conftest import _database_url
+
+    engine = make_engine(_database_url(backend, tmp_path, "t_upgrade"))
+    cfg = _alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO source (code, name, url, licence, kind, citation) "
+                "VALUES ('OLD', 'Old', '', 'x', 'official', '')"
+            )
+        )
+    assert not is_up_to_date(engine)
+    upgrade_database(engine)
+    assert is_up_to_date(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT code, name, name_ru, name_tg FROM source")).one()
+    assert tuple(row) == ("OLD", "Old", "", "")
+    engine.dispose()
