@@ -79,6 +79,8 @@ class Renderer:
         if process is not None and process.poll() is None:
             with contextlib.suppress(OSError):
                 os.killpg(process.pid, signal.SIGKILL)  # choreographer starts it in its own session
+        if self._loop is not None and self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop = self._kaleido = self._thread = None
 
     def _run(self, coroutine_factory) -> Any:  # noqa: ANN001
@@ -96,8 +98,12 @@ class Renderer:
                     return future.result(0.5)
                 except TimeoutError:
                     if time.monotonic() > deadline:
-                        future.cancel()
-                        raise
+                        break
+            # The loop thread died, or the browser stopped answering (one of its helper threads
+            # can be killed from outside, e.g. by dash.testing's thread killer): start afresh.
+            future.cancel()
+            with self._lock:
+                self._abandon()
         raise RuntimeError("the export browser stopped twice")
 
     def figure(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
