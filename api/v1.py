@@ -23,6 +23,7 @@ from data_loaders import bulk_export
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.periods import parse_period
 from data_loaders.queries import catalogue, common
+from exports.tables import neutralise_frame
 from i18n import normalise
 from pages._data import DatabaseUnavailable, query
 
@@ -153,7 +154,8 @@ def indicator_file(name: str):  # noqa: ANN201 - a Flask response
     )
     synthetic = bool((frame["source_kind"] == "synthetic").any()) if len(frame) else False
     if fmt == "csv":
-        body = frame.reindex(columns=[*CSV_COLUMNS, "source_kind"]).to_csv(index=False, lineterminator="\n")
+        shown = neutralise_frame(frame.reindex(columns=[*CSV_COLUMNS, "source_kind"]))
+        body = shown.to_csv(index=False, lineterminator="\n")
         response = Response(body, mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{code}.csv"'
         response.headers["X-Contains-Synthetic"] = "true" if synthetic else "false"

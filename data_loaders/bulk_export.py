@@ -25,6 +25,7 @@ from sqlalchemy import Engine, case, select
 from data_loaders import models as m
 from data_loaders.datasets import DATASETS
 from data_loaders.queries.common import read_frame
+from exports.tables import neutralise_frame
 
 # Themes that need the company registry (park tenants reference companies) and the park tables.
 REGISTRY_THEMES = (None, "it_sector", "park")
@@ -243,7 +244,8 @@ def build_zip(engine: Engine, theme: str | None = None, generated: datetime | No
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for part in parts:
-            archive.writestr(part.file_name, part.frame.to_csv(index=False, na_rep="", lineterminator="\n"))
+            body = neutralise_frame(part.frame).to_csv(index=False, na_rep="", lineterminator="\n")
+            archive.writestr(part.file_name, body)
         archive.writestr("metadata.json", json.dumps(meta, ensure_ascii=False, indent=2))
         archive.writestr("README.md", readme(meta))
     return buffer.getvalue()

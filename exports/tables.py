@@ -32,6 +32,15 @@ def neutralise(value: object) -> object:
     return value
 
 
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells are neutralised, for every CSV a browser downloads (API, bulk ZIP)."""
+    result = frame.copy()
+    for column in result.columns:
+        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
+            result[column] = result[column].map(neutralise)
+    return result
+
+
 def _plain(value: object) -> object:
     """Cell value for a file: missing -> empty, timestamps -> ISO date text, numpy -> Python."""
     if value is None or (isinstance(value, float) and value != value):
