@@ -1,0 +1,255 @@
+"""The KPI registry: every headline figure declared once, so every page and export agrees on it.
+
+A :class:`KpiDefinition` says which indicator it reads, for which breakdown and geography, how districts
+or raw tables add up to it, its bounds and where it is drawn. Unit, decimals, direction and
+reporting frequency are the indicator's own (read from the ``indicator`` table when the KPI is
+resolved), so they are never typed twice. Pure declarations and rules: no database, no Dash.
+
+Rules that apply to every KPI:
+
+* **target**: the next target whose year has not yet passed (:func:`applicable_target`); targets
+  whose year is over are shown as met or missed (:func:`past_targets`);
+* **flags**: synthetic or illustrative only when a source of the rows used says so
+  (:func:`flags_from_sources`), never by hand;
+* **bounds**: a share never leaves 0-100 %; a projection beyond is clipped and says so (:func:`clip`);
+* **freshness**: a value older than two reporting periods is stale (:func:`is_stale`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from i18n import N_
+
+# how a KPI is computed from the database
+OBSERVED = "observed"  # the national figure as published (one observation per period)
+WEIGHTED_MEAN = "weighted_mean"  # population-weighted mean of the districts' values
+SUM = "sum"  # a count summed over districts (people without coverage)
+DIFFERENCE = "difference"  # urban minus rural, each a population-weighted mean of districts
+DERIVED = "derived"  # computed from the raw tables (company registry, park units and leases)
+AGGREGATIONS = (OBSERVED, WEIGHTED_MEAN, SUM, DIFFERENCE, DERIVED)
+
+SHARE = (0.0, 100.0)  # the bounds of a percentage
+# periods a value may lag before its card says "latest available": two reporting periods
+STALE_AFTER_PERIODS = 2
+FREQUENCY_MONTHS = {"A": 12, "Q": 3, "M": 1}
+# the share of the population whose districts must have reported before a period counts in totals
+COMPLETE_SHARE = float(os.environ.get("COMPLETE_PERIOD_SHARE", "0.95"))
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    """One KPI's definition. ``label`` overrides the indicator's name where the KPI is not the
+    indicator itself (a breakdown, a gap); ``unit`` likewise."""
+
+    key: str
+    indicator: str
+    theme: str
+    aggregation: str
+    page: str
+    filters: tuple[tuple[str, str], ...] = ()
+    breakdown: str = "total"
+    geo: str = "TJ"
+    bounds: tuple[float | None, float | None] = (None, None)
+    label: str | None = None
+    unit: str | None = None
+    lower_is_better: bool | None = None  # None: the indicator's direction
+
+    def __post_init__(self) -> None:
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(f"KPI {self.key!r}: unknown aggregation {self.aggregation!r}")
+
+    @property
+    def has_target(self) -> bool:
+        """Targets are set for the indicator's total; a breakdown or a derived gap has none of its own."""
+        return self.breakdown == "total" and self.aggregation not in (SUM, DIFFERENCE)
+
+
+REGISTRY: tuple[KpiDefinition, ...] = (
+    KpiDefinition(
+        "coverage_4g_rural",
+        "TJ.MOB.4G.POP.ZS",
+        "connectivity",
+        WEIGHTED_MEAN,
+        "/connectivity",
+        (("metric", "4g"), ("breakdown", "rural")),
+        breakdown="rural",
+        bounds=SHARE,
+        label=N_("Rural population covered by 4G"),
+    ),
+    KpiDefinition(
+        "urban_rural_gap",
+        "TJ.NET.USER.ZS",
+        "connectivity",
+        DIFFERENCE,
+        "/connectivity",
+        (("metric", "internet"),),
+        label=N_("Urban–rural gap in internet use"),
+        unit=N_("points"),
+        lower_is_better=True,
+    ),
+    KpiDefinition(
+        "coverage_4g",
+        "TJ.MOB.4G.POP.ZS",
+        "connectivity",
+        WEIGHTED_MEAN,
+        "/connectivity",
+        (("metric", "4g"),),
+        bounds=SHARE,
+    ),
+    KpiDefinition(
+        "uncovered_3g",
+        "TJ.MOB.3G.POP.ZS",
+        "connectivity",
+        SUM,
+        "/connectivity",
+        (("metric", "uncovered"),),
+        label=N_("People without 3G or better coverage"),
+        unit=N_("people"),
+        lower_is_better=True,
+        bounds=(0.0, None),
+    ),
+    KpiDefinition(
+        "schools_broadband",
+        "TJ.SCH.FBB.ZS",
+        "connectivity",
+        WEIGHTED_MEAN,
+        "/connectivity",
+        (("metric", "schools"),),
+        bounds=SHARE,
+    ),
+    KpiDefinition(
+        "download_speed",
+        "TJ.MOB.DLSPD.MED",
+        "connectivity",
+        WEIGHTED_MEAN,
+        "/connectivity",
+        (("metric", "speed"),),
+        bounds=(0.0, None),
+    ),
+    KpiDefinition(
+        "internet_users",
+        "IT.NET.USER.ZS",
+        "connectivity",
+        OBSERVED,
+        "/data",
+        (("indicator", "IT.NET.USER.ZS"),),
+        bounds=SHARE,
+    ),
+    KpiDefinition(
+        "it_companies",
+        "TJ.IT.COMP.ACTIVE",
+        "it_sector",
+        DERIVED,
+        "/it-sector",
+        (("view", "absolute"),),
+        bounds=(0.0, None),
+    ),
+    KpiDefinition(
+        "it_jobs", "TJ.IT.JOBS", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
+    ),
+    KpiDefinition(
+        "it_revenue", "TJ.IT.REV.USD", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
+    ),
+    KpiDefinition(
+        "it_exports", "TJ.IT.EXP.USD", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
+    ),
+    KpiDefinition("park_occupancy", "TJ.PARK.OCC.ZS", "park", DERIVED, "/park", geo="TJ-DU", bounds=SHARE),
+    KpiDefinition("park_tenants", "TJ.PARK.TENANTS", "park", DERIVED, "/park", geo="TJ-DU", bounds=(0.0, None)),
+    KpiDefinition("park_jobs", "TJ.PARK.JOBS", "park", DERIVED, "/park", geo="TJ-DU", bounds=(0.0, None)),
+)
+KPIS: dict[str, KpiDefinition] = {k.key: k for k in REGISTRY}
+THEMES = {"connectivity": N_("Connectivity"), "it_sector": N_("IT sector"), "park": N_("IT Park")}
+
+
+def get(key: str) -> KpiDefinition:
+    """The KPI of ``key``; a clear error for a key nobody declared."""
+    try:
+        return KPIS[key]
+    except KeyError:
+        raise KeyError(f"unknown KPI {key!r}; declared: {', '.join(KPIS)}") from None
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the rows behind a value are: synthetic demo data, an illustrative target."""
+
+    synthetic: bool = False
+    illustrative_target: bool = False
+    source_kinds: frozenset[str] = field(default_factory=frozenset)
+
+
+def flags_from_sources(source_kinds: Iterable[str], target_illustrative: Iterable[bool] = ()) -> Flags:
+    """Flags from the kinds of source of the rows used (``official``, ``partner``, ``synthetic``)
+    and the ``illustrative`` column of the target applied."""
+    kinds = frozenset(str(k) for k in source_kinds if k is not None)
+    return Flags("synthetic" in kinds, any(bool(x) for x in target_illustrative), kinds)
+
+
+def applicable_target(targets: pd.DataFrame, today: date) -> pd.Series | None:
+    """The next target not yet passed: the earliest whose year is this year or later.
+
+    Args:
+        targets: one KPI's target rows (columns ``year``, ``value``; others kept).
+        today: the day the card speaks about.
+
+    Returns:
+        The target row, or None when there is none or every target year is over (those are
+        reported by :func:`past_targets` as met or missed, never as the card's target).
+    """
+    if targets.empty:
+        return None
+    ahead = targets[targets["year"] >= today.year].sort_values("year")
+    return ahead.iloc[0] if len(ahead) else None
+
+
+def past_targets(
+    targets: pd.DataFrame, series: pd.DataFrame, today: date, *, lower_is_better: bool = False
+) -> list[tuple[int, float, bool | None]]:
+    """Each target whose year is over, with whether it was met by the end of its year.
+
+    Args:
+        targets: the KPI's target rows (``year``, ``value``).
+        series: the KPI's values (``period_end`` as dates, ``value``), oldest first.
+        today: the day the page speaks about.
+        lower_is_better: the KPI's direction.
+
+    Returns:
+        ``(year, target, met)`` oldest first; ``met`` is None when no value exists by that year's end.
+    """
+    out = []
+    for row in targets[targets["year"] < today.year].sort_values("year").itertuples():
+        upto = series[pd.to_datetime(series["period_end"]).dt.date <= date(int(row.year), 12, 31)].dropna(
+            subset=["value"]
+        )
+        if upto.empty:
+            out.append((int(row.year), float(row.value), None))
+            continue
+        last = float(upto["value"].iloc[-1])
+        met = last <= row.value if lower_is_better else last >= row.value
+        out.append((int(row.year), float(row.value), met))
+    return out
+
+
+def clip(value: float | None, bounds: tuple[float | None, float | None]) -> tuple[float | None, bool]:
+    """``value`` kept within ``bounds``; the flag says whether it had to be clipped (say so on the page)."""
+    if value is None or pd.isna(value):
+        return value, False
+    low, high = bounds
+    if high is not None and value > high:
+        return high, True
+    if low is not None and value < low:
+        return low, True
+    return value, False
+
+
+def is_stale(period_end: date, frequency: str, today: date) -> bool:
+    """Whether a value is older than two reporting periods: more than 2 x 12 months for a yearly
+    indicator, 2 x 3 for a quarterly one, 2 x 1 for a monthly one, after the end of its period."""
+    months = (today.year - period_end.year) * 12 + today.month - period_end.month
+    return months > STALE_AFTER_PERIODS * FREQUENCY_MONTHS.get(frequency, 12)
