@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.wait import WebDriverWait
 
 from app import create_app
 from config import Config
@@ -22,3 +28,24 @@ def foreign_requests(dash_duo) -> list[str]:
     entries = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     base = dash_duo.server_url
     return [url for url in entries if not url.startswith(base) and not url.startswith("data:")]
+
+
+def click_when_clickable(dash_duo, element: WebElement, timeout: float = 20) -> None:
+    """Scroll ``element`` to the middle of the window, wait until it can take a click, and click it.
+
+    On a busy machine a card can still be moving (charts resize after their first draw) or a
+    dropdown can still cover it when the click arrives; such a click is retried, never faked
+    with JavaScript, so a control that really cannot be clicked still fails the test.
+    """
+    driver = dash_duo.driver
+    deadline = time.monotonic() + timeout
+    while True:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+        WebDriverWait(driver, max(deadline - time.monotonic(), 0.1)).until(EC.element_to_be_clickable(element))
+        try:
+            element.click()
+            return
+        except (ElementClickInterceptedException, ElementNotInteractableException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

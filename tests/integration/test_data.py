@@ -6,7 +6,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests
 
 
 def _count(url: str, sql: str) -> int:
@@ -65,8 +65,7 @@ def test_data003_indicator_detail(dash_duo, dashboard, seeded_sqlite_url):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/data?lang=en")
     link = dash_duo.wait_for_element(".catalogue-row[data-code='IT.NET.USER.ZS'] a.indicator-link")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
-    link.click()
+    click_when_clickable(dash_duo, link)
     dash_duo.wait_for_element("#data-indicator-series .main-svg g.trace", timeout=15)
     assert "indicator=IT.NET.USER.ZS" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("h1", "Individuals using the Internet")

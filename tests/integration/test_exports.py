@@ -15,7 +15,7 @@ import openpyxl
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests
 
 FORMATS = ("png", "svg", "csv", "xlsx")
 
@@ -47,15 +47,12 @@ def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
     dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=en&region=TJ-KT")
     dash_duo.wait_for_element(".chart-card .main-svg g.trace", timeout=40)
     card = dash_duo.find_elements(".chart-card")[1]
-    driver = dash_duo.driver
     for index, fmt in enumerate(FORMATS):
         toggle = card.find_element(By.CSS_SELECTOR, ".export-menu-toggle")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
-        toggle.click()
+        click_when_clickable(dash_duo, toggle)
         until(lambda: card.find_element(By.CSS_SELECTOR, ".dropdown-menu.show"), timeout=5)
         item = card.find_elements(By.CSS_SELECTOR, ".dropdown-menu .dropdown-item")[index]
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
-        item.click()
+        click_when_clickable(dash_duo, item)
         path = until(lambda fmt=fmt: downloaded(dash_duo.download_path, fmt), timeout=60)
         check_file(path)
     names = sorted(p.name for p in Path(dash_duo.download_path).iterdir())

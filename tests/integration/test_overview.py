@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests
 
 
 def _scalar(url: str, sql: str) -> float:
@@ -48,8 +48,7 @@ def test_ovw002_card_link_opens_view_with_filters(dash_duo, dashboard):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
     link = dash_duo.wait_for_element("#ovw-kpi-tj-mob-4g-pop-zs a", timeout=15)
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
-    link.find_element("css selector", ".kpi-value").click()
+    click_when_clickable(dash_duo, link.find_element("css selector", ".kpi-value"))
     dash_duo.wait_for_contains_text("h1", "coverage", timeout=15)
     url = urlparse(dash_duo.driver.current_url)
     assert url.path == "/connectivity"
