@@ -1,10 +1,14 @@
-"""Rebuild the real seed files in ``seed_data/`` from the compiled public data in ``shared/data``.
+"""Rebuild the real seed files in ``seed_data/`` from a folder of compiled public data.
 
 Why a script: the shipped seed files must be traceable to the published figures. This script
 only renames codes (ISO3 -> ISO2, geoBoundaries shape IDs -> the project's district codes) and
 reshapes to the loader's file template; it never changes a value.
 
-Usage: python scripts/build_reference_data.py [--shared ../shared/data]
+Usage: python scripts/build_reference_data.py SOURCE_DIR
+
+SOURCE_DIR holds ``tajikistan_regions.csv``, ``tajikistan_districts.csv``,
+``tajikistan_national_indicators.csv``, the ADM1/ADM2 GeoJSON files and ``SOURCES.md`` (the
+project's compiled public data, e.g. ``../shared/data`` beside a checkout).
 """
 
 from __future__ import annotations
@@ -168,16 +172,30 @@ def build_boundaries(shared: Path, districts: pd.DataFrame) -> None:
         (SEED / "boundaries" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
+REQUIRED_FILES = (
+    "tajikistan_regions.csv",
+    "tajikistan_districts.csv",
+    "tajikistan_national_indicators.csv",
+    "tajikistan_adm1.geojson",
+    "tajikistan_adm2.geojson",
+    "SOURCES.md",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("source_dir", type=Path, help="folder of the compiled public data (see the docstring)")
     args = parser.parse_args()
-    geo, districts = build_geo(args.shared)
+    source = args.source_dir
+    missing = [name for name in REQUIRED_FILES if not (source / name).is_file()]
+    if missing:
+        parser.error(f"{source} lacks {', '.join(missing)}")
+    geo, districts = build_geo(source)
     geo.to_csv(SEED / "reference" / "geo.csv", index=False)
-    build_wdi(args.shared).to_csv(SEED / "real" / "world_bank_wdi.csv", index=False)
-    build_population(args.shared, districts).to_csv(SEED / "real" / "population_census.csv", index=False)
-    build_boundaries(args.shared, districts)
-    shutil.copy(args.shared / "SOURCES.md", SEED / "SOURCES_shared_data.md")
+    build_wdi(source).to_csv(SEED / "real" / "world_bank_wdi.csv", index=False)
+    build_population(source, districts).to_csv(SEED / "real" / "population_census.csv", index=False)
+    build_boundaries(source, districts)
+    shutil.copy(source / "SOURCES.md", SEED / "SOURCES_shared_data.md")
     print(f"geo: {len(geo)} rows; boundaries and real observations written to {SEED}")
 
 
