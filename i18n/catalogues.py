@@ -16,8 +16,8 @@ Usage (from the repository root)::
     python -m i18n.catalogues update    # extract to i18n/messages.pot, merge into every .po
     python -m i18n.catalogues compile   # .po -> .mo (commit both)
 
-``pybabel extract -F babel.cfg -k t -k N_ -o i18n/messages.pot .`` / ``pybabel update`` /
-``pybabel compile`` give the same catalogues apart from that flag.
+Bare ``pybabel extract``/``update`` is not a substitute: it drops the f-string texts (measured:
+329 -> 260 msgids) and re-adds the python-format flag, which then fails to compile.
 """
 
 from __future__ import annotations
