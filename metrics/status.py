@@ -24,6 +24,7 @@ import numpy as np
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "met", "on_track", "at_risk", "off_track", "no_data"
 STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+LINEAR = "linear"  # the method of :func:`assess`, named on every status it makes
 AT_RISK_SHARE = 0.75
 WINDOW = 5
 RULE = (
@@ -52,6 +53,9 @@ class Progress:
     target: float | None = None
     target_year: int | None = None
     slope: float | None = None  # change per year of the trend line
+    method: str = LINEAR  # which method made the status: LINEAR or metrics.anticipated_progress.ESCAP
+    ratio: float | None = None  # ESCAP: observed over required compound growth
+    base_time: float | None = None  # ESCAP: the time of the base value (decimal year)
 
     @property
     def due(self) -> float | None:
