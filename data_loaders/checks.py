@@ -1,13 +1,12 @@
-"""Checks that need more than one cell: codes that must exist, bounds set by the indicator's
-unit, and leases that must not overlap. Each takes the validated rows of one file as
-``(row_number, row)`` pairs and returns the problems found.
+"""Checks that need more than one cell: codes that must exist and bounds set by the indicator's
+unit. Each takes one chunk of validated rows as ``(row_number, row)`` pairs and returns the
+problems found; checks across the whole file (duplicates, geo parents, lease overlaps) are in
+``file_checks.py``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 
 from data_loaders import row_models as r
 from data_loaders.problems import Problem
@@ -62,7 +61,8 @@ def check_targets(rows: Rows, ref: Reference) -> list[Problem]:
     return problems
 
 
-def check_sources(rows: Rows, ref: Reference) -> list[Problem]:
+def check_nothing(rows: Rows, ref: Reference) -> list[Problem]:
+    """For kinds whose only rules are cell rules and file-wide checks (sources, geo)."""
     return []
 
 
@@ -72,15 +72,6 @@ def check_indicators(rows: Rows, ref: Reference) -> list[Problem]:
         Problem(n, "source_code", f"unknown source code '{row.source_code}'")
         for n, row in rows
         if row.source_code not in known
-    ]
-
-
-def check_geo(rows: Rows, ref: Reference) -> list[Problem]:
-    known = set(ref.geo_levels) | {row.code for _, row in rows}
-    return [
-        Problem(n, "parent_code", f"unknown parent geo code '{row.parent_code}'")
-        for n, row in rows
-        if row.parent_code and row.parent_code not in known
     ]
 
 
@@ -137,10 +128,6 @@ def check_tenants(rows: Rows, ref: Reference) -> list[Problem]:
     return problems + [p for n, row in rows for p in _source(n, row, ref)]
 
 
-def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
-    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
-
-
 def check_leases(rows: Rows, ref: Reference) -> list[Problem]:
     problems = []
     for n, row in rows:
@@ -153,29 +140,4 @@ def check_leases(rows: Rows, ref: Reference) -> list[Problem]:
         if row.rent_usd_m2_month < 0 or row.jobs < 0:
             problems.append(Problem(n, "rent_usd_m2_month", "rent and jobs cannot be negative"))
         problems += _source(n, row, ref)
-    problems += _lease_overlaps(rows, ref)
-    return problems
-
-
-def _lease_overlaps(rows: Rows, ref: Reference) -> list[Problem]:
-    """Two leases (or reservations) of one unit may not run on the same day."""
-    in_file = {row.lease_id for _, row in rows}
-    by_unit: dict[str, list[tuple[str, date, date | None, int]]] = defaultdict(list)
-    for lease_id, unit, start, end in ref.leases_of_units({row.unit_code for _, row in rows}):
-        if lease_id not in in_file:  # a lease in the file replaces its stored version
-            by_unit[unit].append((lease_id, start, end, 0))
-    problems = []
-    for n, row in sorted(rows, key=lambda pair: (pair[1].unit_code, pair[1].start_date)):
-        for other_id, start, end, other_row in by_unit[row.unit_code]:
-            if _overlaps(row.start_date, row.end_date, start, end):
-                where = f"row {other_row}" if other_row else "already loaded"
-                problems.append(
-                    Problem(
-                        n,
-                        "start_date",
-                        f"lease {row.lease_id} overlaps lease {other_id} ({where}) "
-                        f"of unit {row.unit_code}: {start} to {end or 'open-ended'}",
-                    )
-                )
-        by_unit[row.unit_code].append((row.lease_id, row.start_date, row.end_date, n))
     return problems

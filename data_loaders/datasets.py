@@ -1,11 +1,11 @@
-"""The kinds of file the loader accepts: each names its row model, key, checks and writer."""
+"""The kinds of file the loader accepts: each names its row model, table, key, checks and writer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from data_loaders import checks, writing
+from data_loaders import checks, file_checks, writing
 from data_loaders import models as m
 from data_loaders import row_models as r
 
@@ -18,6 +18,8 @@ class Dataset:
     check: Callable
     write: Callable
     signature: frozenset[str]  # columns that tell this kind of file apart from the others
+    table: type[m.Base]  # where the rows go: its column types limit what a cell may hold
+    file_checks: tuple[Callable, ...] = ()  # factories of checks across the whole file (file_checks.py)
 
     @property
     def required(self) -> list[str]:
@@ -28,8 +30,8 @@ class Dataset:
         return list(self.model.model_fields)
 
 
-def _dataset(kind, model, key, check, write, *signature) -> Dataset:  # noqa: ANN001
-    return Dataset(kind, model, key, check, write, frozenset(signature))
+def _dataset(kind, model, table, key, check, write, *signature, file_checks=()) -> Dataset:  # noqa: ANN001
+    return Dataset(kind, model, key, check, write, frozenset(signature), table, file_checks)
 
 
 DATASETS: dict[str, Dataset] = {
@@ -38,6 +40,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "observations",
             r.ObservationRow,
+            m.Observation,
             ("indicator_code", "geo_code", "period", "breakdown"),
             checks.check_observations,
             writing.write_observations,
@@ -48,6 +51,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "targets",
             r.TargetRow,
+            m.Target,
             ("indicator_code", "geo_code", "year", "breakdown"),
             checks.check_targets,
             writing.write_targets,
@@ -59,8 +63,9 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "sources",
             r.SourceRow,
+            m.Source,
             ("code",),
-            checks.check_sources,
+            checks.check_nothing,
             writing.upsert_writer(m.Source, "code", with_source=False),
             "code",
             "licence",
@@ -69,6 +74,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "indicators",
             r.IndicatorRow,
+            m.Indicator,
             ("code",),
             checks.check_indicators,
             writing.upsert_writer(m.Indicator, "code", with_source=False),
@@ -79,16 +85,19 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "geo",
             r.GeoRow,
+            m.Geo,
             ("code",),
-            checks.check_geo,
+            checks.check_nothing,
             writing.upsert_writer(m.Geo, "code", with_source=False),
             "code",
             "level",
             "parent_code",
+            file_checks=(file_checks.GeoParents,),
         ),
         _dataset(
             "it_companies",
             r.CompanyRow,
+            m.ItCompany,
             ("company_id",),
             checks.check_companies,
             writing.upsert_writer(m.ItCompany, "company_id"),
@@ -99,6 +108,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "it_company_years",
             r.CompanyYearRow,
+            m.ItCompanyYear,
             ("company_id", "year"),
             checks.check_company_years,
             writing.write_company_years,
@@ -109,6 +119,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "park_buildings",
             r.BuildingRow,
+            m.ParkBuilding,
             ("building_code",),
             checks.check_buildings,
             writing.upsert_writer(m.ParkBuilding, "building_code"),
@@ -119,6 +130,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "park_units",
             r.UnitRow,
+            m.ParkUnit,
             ("unit_code",),
             checks.check_units,
             writing.upsert_writer(m.ParkUnit, "unit_code"),
@@ -129,6 +141,7 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "park_tenants",
             r.TenantRow,
+            m.ParkTenant,
             ("tenant_code",),
             checks.check_tenants,
             writing.upsert_writer(m.ParkTenant, "tenant_code"),
@@ -138,12 +151,14 @@ DATASETS: dict[str, Dataset] = {
         _dataset(
             "park_leases",
             r.LeaseRow,
+            m.ParkLease,
             ("lease_id",),
             checks.check_leases,
             writing.upsert_writer(m.ParkLease, "lease_id"),
             "lease_id",
             "unit_code",
             "tenant_code",
+            file_checks=(file_checks.LeaseOverlaps,),
         ),
     )
 }

@@ -1,5 +1,7 @@
 """Load one CSV/XLSX file: validate every row, then write all rows in one transaction, or none.
 
+The file is streamed in chunks of rows, so memory does not grow with its size.
+
 Command line::
 
     python -m data_loaders.load FILE [--kind KIND] [--source CODE] [--dry-run]
@@ -13,9 +15,12 @@ import argparse
 import getpass
 import hashlib
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,12 +28,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from data_loaders import models as m
+from data_loaders.cell_rules import control_character_problems, storage_problems
 from data_loaders.datasets import DATASETS, Dataset, detect_kind
 from data_loaders.db import session_scope
-from data_loaders.file_reading import FileReadError, Table, read_table
+from data_loaders.file_checks import DuplicateKeys
+from data_loaders.file_reading import FileReadError, RawRow, TableFile, open_table
 from data_loaders.problems import Problem
 from data_loaders.reference import Reference
 from data_loaders.writing import WriteStats
+
+CHUNK_ROWS = 10_000  # rows validated (and written) at a time
+KEEP_ROWS = 50_000  # a file up to this size is written from its validated rows, without a second read
+MAX_PROBLEMS = 1_000  # problems listed; beyond that they are counted ("and N more")
+ANOTHER_IMPORT = "another import of the same data is running; try again"
 
 
 class RejectedFile(Exception):
@@ -46,23 +58,39 @@ class LoadReport:
     batch_id: int | None = None
     stats: WriteStats = field(default_factory=WriteStats)
     problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0  # found beyond MAX_PROBLEMS, not listed
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def add_problems(self, problems: list[Problem]) -> None:
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems += problems[: max(room, 0)]
+        self.more_problems += max(len(problems) - max(room, 0), 0)
+
     def summary(self) -> str:
+        warnings = [f"  warning: {w}" for w in self.warnings]
         if not self.ok:
-            lines = [f"{self.file}: rejected, {len(self.problems)} problem(s); nothing was written"]
-            return "\n".join(lines + [f"  {p}" for p in self.problems])
+            total = len(self.problems) + self.more_problems
+            lines = [f"{self.file}: rejected, {total} problem(s); nothing was written"]
+            more = [f"  ... and {self.more_problems} more"] if self.more_problems else []
+            return "\n".join(lines + [f"  {p}" for p in self.problems] + more + warnings)
         s = self.stats
         verb = "checked (dry run, nothing written)" if self.dry_run else f"loaded as import batch {self.batch_id}"
         sep = {",": "comma", ";": "semicolon", "\t": "tab", "": "-"}.get(self.separator, self.separator)
-        return (
-            f"{self.file}: {self.rows} {self.kind} rows {verb}\n"
-            f"  new: {s.inserted}, new revisions: {s.revised}, updated: {s.updated}, unchanged: {s.unchanged}\n"
-            f"  encoding: {self.encoding}, separator: {sep}"
+        return "\n".join(
+            [
+                f"{self.file}: {self.rows} {self.kind} rows {verb}",
+                f"  new: {s.inserted}, new revisions: {s.revised}, updated: {s.updated}, unchanged: {s.unchanged}",
+                f"  encoding: {self.encoding}, separator: {sep}",
+                *warnings,
+            ]
         )
+
+
+Progress = Callable[[int, float], None]  # (rows validated so far, seconds since the start)
 
 
 def _reason(error: dict) -> str:
@@ -73,62 +101,139 @@ def _reason(error: dict) -> str:
     return message if f"'{value}'" in message else f"'{value}': {message}"
 
 
-def _validate_rows(table: Table, dataset: Dataset) -> tuple[list[tuple[int, object]], list[Problem]]:
-    rows, problems = [], []
-    context = {"separator": table.separator}
-    columns = [c for c in dataset.columns if c in table.frame.columns]
-    for index, record in enumerate(table.frame[columns].to_dict("records")):
-        n = index + 2  # spreadsheet row number: the header is row 1
-        try:
-            rows.append((n, dataset.model.model_validate(record, context=context)))
-        except ValidationError as exc:
-            problems += [Problem(n, str(e["loc"][0]) if e["loc"] else "", _reason(e)) for e in exc.errors()]
-    return rows, problems
-
-
-def _duplicates(rows: list[tuple[int, object]], dataset: Dataset) -> list[Problem]:
-    def key(row: object) -> tuple:
-        return tuple(getattr(getattr(row, c), "code", getattr(row, c)) for c in dataset.key)
-
-    first_seen: dict[tuple, int] = {}
-    counts = Counter(key(row) for _, row in rows)
-    problems = []
-    for n, row in rows:
-        k = key(row)
-        if counts[k] > 1:
-            if k in first_seen:
-                label = ", ".join(str(v) for v in k)
-                problems.append(Problem(n, dataset.key[0], f"duplicate key ({label}), first at row {first_seen[k]}"))
-            else:
-                first_seen[k] = n
-    return problems
-
-
-def _read(path: Path, kind: str | None, report: LoadReport) -> tuple[Table, Dataset] | None:
+def _open(path: Path, kind: str | None, report: LoadReport) -> tuple[TableFile, Dataset] | None:
+    """Open the file and check its header, before a single body row is read."""
     try:
-        table = read_table(path)
-    except (FileReadError, OSError) as exc:
+        table = open_table(path)
+    except FileReadError as exc:
+        report.problems.append(Problem(exc.row, "", str(exc)))
+        return None
+    except OSError as exc:
         report.problems.append(Problem(0, "", str(exc)))
         return None
     report.encoding, report.separator = table.encoding, table.separator
     if kind is not None and kind not in DATASETS:
         report.problems.append(Problem(0, "", f"unknown kind '{kind}': use one of {', '.join(DATASETS)}"))
         return None
-    dataset = DATASETS[kind or detect_kind(list(table.frame.columns))]
+    dataset = DATASETS[kind or detect_kind(table.columns)]
     report.kind = dataset.kind
-    missing = [c for c in dataset.required if c not in table.frame.columns]
-    if missing:
-        for column in missing:
+    report.warnings += table.warnings
+    for position, name in enumerate(table.columns, start=1):
+        if not name:
+            report.warnings.append(f"column {position} has no name and was ignored")
+        elif name not in dataset.columns:
+            report.warnings.append(f"column '{name}' is not a {dataset.kind} column and was ignored")
+    for name, count in Counter(c for c in table.columns if c).items():
+        if count > 1:
+            positions = " and ".join(str(i) for i, c in enumerate(table.columns, start=1) if c == name)
             report.problems.append(
-                Problem(
-                    1, column, f"required column is missing (a {dataset.kind} file needs {', '.join(dataset.required)})"
-                )
+                Problem(1, name, f"the column appears {count} times (columns {positions}): keep one")
             )
-        return None
-    if table.frame.empty:
-        report.problems.append(Problem(0, "", "the file has no data rows"))
-        return None
-    return table, dataset
+    missing = [c for c in dataset.required if c not in table.columns]
+    for column in missing:
+        report.problems.append(
+            Problem(
+                1, column, f"required column is missing (a {dataset.kind} file needs {', '.join(dataset.required)})"
+            )
+        )
+    return None if report.problems else (table, dataset)
+
+
+def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+class _Validation:
+    """One streaming pass: cell rules, row model, storage limits and checks, chunk by chunk."""
+
+    def __init__(self, table: TableFile, dataset: Dataset, ref: Reference, report: LoadReport) -> None:
+        self.table, self.dataset, self.ref, self.report = table, dataset, ref, report
+        self.context = {"separator": table.separator}
+        self.columns = [c for c in dataset.columns if c in table.columns]
+
+    def rows(self, raw_rows: list[RawRow]) -> list[tuple[int, object]]:
+        """The chunk's valid rows; the problems of the others go to the report."""
+        rows, problems = [], []
+        for raw in raw_rows:
+            if raw.problem:
+                problems.append(Problem(raw.number, "", raw.problem))
+                continue
+            record = {c: raw.cells[c] for c in self.columns}
+            found = control_character_problems(raw.number, record)
+            if not found:
+                try:
+                    row = self.dataset.model.model_validate(record, context=self.context)
+                except ValidationError as exc:
+                    found = [
+                        Problem(raw.number, str(e["loc"][0]) if e["loc"] else "", _reason(e)) for e in exc.errors()
+                    ]
+                else:
+                    found = storage_problems(raw.number, row, self.dataset.table)
+            if found:
+                problems += found
+            else:
+                rows.append((raw.number, row))
+        self.report.add_problems(problems)
+        return rows
+
+    def chunks(self, wanted: set[int] | None = None) -> Iterator[list[tuple[int, object]]]:
+        """Validated chunks of the file (only rows numbered in ``wanted`` if given)."""
+        try:
+            for raw_rows in _chunks(self.table.rows()):
+                if wanted is not None:
+                    raw_rows = [raw for raw in raw_rows if raw.number in wanted]
+                yield self.rows(raw_rows)
+        except FileReadError as exc:
+            self.report.add_problems([Problem(exc.row, "", str(exc))])
+
+    def check_file(self, progress: Progress | None) -> list[list[tuple[int, object]]] | None:
+        """Validate every row; the validated chunks if the file is small enough to keep, else None."""
+        started = time.monotonic()
+        duplicates = DuplicateKeys(self.dataset.key)
+        file_wide = [make() for make in self.dataset.file_checks]
+        kept: list[list[tuple[int, object]]] | None = []
+        for raw_rows in _chunks(self._counted(self.table.rows())):
+            rows = self.rows(raw_rows)
+            self.report.add_problems(self.dataset.check(rows, self.ref))
+            duplicates.add(rows)
+            for check in file_wide:
+                check.add(rows)
+            if kept is not None and self.report.rows <= KEEP_ROWS:
+                kept.append(rows)
+            else:
+                kept = None
+            if progress:
+                progress(self.report.rows, time.monotonic() - started)
+        candidates = duplicates.candidate_rows()
+        if candidates:
+            pool = kept if kept is not None else self.chunks(candidates)
+            self.report.add_problems(
+                duplicates.problems([pair for rows in pool for pair in rows if pair[0] in candidates])
+            )
+        for check in file_wide:
+            self.report.add_problems(check.problems(self.ref))
+        if not self.report.rows and not self.report.problems:
+            self.report.problems.append(Problem(0, "", "the file has no data rows"))
+        return kept
+
+    def _counted(self, rows: Iterator[RawRow]) -> Iterator[RawRow]:
+        try:
+            for raw in rows:
+                self.report.rows += 1
+                yield raw
+        except FileReadError as exc:
+            self.report.add_problems([Problem(exc.row, "", str(exc))])
+
+
+def _add(total: WriteStats, more: WriteStats) -> None:
+    for name in ("inserted", "revised", "updated", "unchanged"):
+        setattr(total, name, getattr(total, name) + getattr(more, name))
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    """A concurrent import of the same keys committed first: a retry sees its rows and succeeds."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
 def load_file(
@@ -139,49 +244,99 @@ def load_file(
     source: str | None = None,
     dry_run: bool = False,
     loaded_by: str | None = None,
+    progress: Progress | None = None,
 ) -> LoadReport:
-    """Validate ``path`` and, if every row is good and not ``dry_run``, write it as one import batch."""
+    """Validate ``path`` and, if every row is good and not ``dry_run``, write it as one import batch.
+
+    The file is read as a stream twice at most: once to validate every row, once to write (in
+    one transaction, chunk by chunk); a small file is written from the first pass.
+    """
     path = Path(path)
     report = LoadReport(file=path.name, dry_run=dry_run)
-    read = _read(path, kind, report)
-    if read is None:
+    opened = _open(path, kind, report)
+    if opened is None:
         return _finish(report)
-    table, dataset = read
-    rows, report.problems = _validate_rows(table, dataset)
-    report.rows = len(table.frame)
-    report.problems += _duplicates(rows, dataset)
-    try:
-        with session_scope(engine) as session:
-            ref = Reference(session, default_source=source)
-            report.problems += dataset.check(rows, ref)
-            if report.problems:
-                raise RejectedFile
-            batch = m.ImportBatch(
-                kind=dataset.kind,
-                file_name=path.name,
-                checksum=hashlib.sha256(path.read_bytes()).hexdigest(),
-                rows=len(rows),
-                loaded_by=loaded_by or getpass.getuser(),
-                loaded_at=datetime.now(UTC).replace(tzinfo=None),
-                status="checked" if dry_run else "loaded",
-            )
-            session.add(batch)
-            session.flush()
-            report.stats = dataset.write(session, [row for _, row in rows], ref, batch.id)
-            if dry_run:
-                raise RejectedFile
-            report.batch_id = batch.id
-    except RejectedFile:
-        pass
-    except IntegrityError as exc:  # a database rule the checks above did not foresee
-        report.problems.append(Problem(0, "", f"the database refused the file: {exc.orig}"))
+    table, dataset = opened
+    for attempt in (1, 2):
+        try:
+            _validate_and_write(engine, table, dataset, report, source, dry_run, loaded_by, progress)
+            break
+        except RejectedFile:
+            break
+        except IntegrityError as exc:
+            if _is_unique_violation(exc) and attempt == 1:
+                report = LoadReport(
+                    file=report.file, kind=report.kind, encoding=report.encoding, separator=report.separator,
+                    dry_run=dry_run, warnings=report.warnings,
+                )  # fmt: skip
+                continue
+            reason = ANOTHER_IMPORT if _is_unique_violation(exc) else f"the database refused the file: {exc.orig}"
+            report.problems.append(Problem(0, "", reason))
+            break
     return _finish(report)
+
+
+def _validate_and_write(
+    engine: Engine,
+    table: TableFile,
+    dataset: Dataset,
+    report: LoadReport,
+    source: str | None,
+    dry_run: bool,
+    loaded_by: str | None,
+    progress: Progress | None,
+) -> None:
+    checksum = _checksum(table.path)
+    with session_scope(engine) as session:
+        ref = Reference(session, default_source=source)
+        validation = _Validation(table, dataset, ref, report)
+        kept = validation.check_file(progress)
+        if report.problems:
+            raise RejectedFile
+        batch = m.ImportBatch(
+            kind=dataset.kind,
+            file_name=table.path.name,
+            checksum=checksum,
+            rows=report.rows,
+            loaded_by=loaded_by or getpass.getuser(),
+            loaded_at=datetime.now(UTC).replace(tzinfo=None),
+            status="checked" if dry_run else "loaded",
+            warnings=report.warnings,
+        )
+        session.add(batch)
+        session.flush()
+        for rows in kept if kept is not None else validation.chunks():
+            _add(report.stats, dataset.write(session, [row for _, row in rows], ref, batch.id))
+        if kept is None and (report.problems or _checksum(table.path) != checksum):
+            report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        if dry_run or report.problems:
+            raise RejectedFile
+        report.batch_id = batch.id
+
+
+def _checksum(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _finish(report: LoadReport) -> LoadReport:
     report.problems = sorted(set(report.problems), key=lambda p: (p.row, p.column, p.reason))
     report.problems = [Problem(p.row, p.column, p.reason, report.file) for p in report.problems]
     return report
+
+
+def _terminal_progress() -> Progress | None:
+    """Rows validated and rows per second on stderr, when a person is watching a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def show(rows: int, seconds: float) -> None:
+        if seconds - last[0] >= 1:
+            last[0] = seconds
+            print(f"\r  {rows:,} rows validated ({rows / seconds:,.0f} rows/s)", end="", file=sys.stderr, flush=True)
+
+    return show
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = Config.from_env()
     engine = prepare_database(args.database_url or config.database_url, log=lambda msg: print(msg, file=sys.stderr))
-    report = load_file(engine, args.file, kind=args.kind, source=args.source, dry_run=args.dry_run)
+    progress = _terminal_progress()
+    report = load_file(engine, args.file, kind=args.kind, source=args.source, dry_run=args.dry_run, progress=progress)
+    if progress:
+        print(file=sys.stderr)
     print(report.summary())
     return 0 if report.ok else 1
 
