@@ -253,3 +253,25 @@ def is_stale(period_end: date, frequency: str, today: date) -> bool:
     indicator, 2 x 3 for a quarterly one, 2 x 1 for a monthly one, after the end of its period."""
     months = (today.year - period_end.year) * 12 + today.month - period_end.month
     return months > STALE_AFTER_PERIODS * FREQUENCY_MONTHS.get(frequency, 12)
+
+
+def is_complete(share: pd.Series, threshold: float = COMPLETE_SHARE) -> pd.Series:
+    """Whether each period's reporting units hold at least ``threshold`` of the population
+    (an unknown share, no population for the year, is not complete)."""
+    return share.fillna(0) >= threshold - 1e-12
+
+
+def provisional_periods(completeness: pd.DataFrame, threshold: float = COMPLETE_SHARE) -> pd.DataFrame:
+    """The incomplete periods newer than the latest complete one: what a card notes as provisional.
+
+    Args:
+        completeness: rows of ``data_loaders.queries.completeness.period_completeness`` for one geo.
+        threshold: the share of the population that makes a period complete.
+
+    Returns:
+        Those rows, oldest first (empty when the newest period is complete).
+    """
+    ordered = completeness.sort_values("period", ignore_index=True)
+    complete = is_complete(ordered["share"], threshold)
+    last = complete[complete].index.max() if complete.any() else -1
+    return ordered.iloc[last + 1 :][~complete.iloc[last + 1 :]].reset_index(drop=True)

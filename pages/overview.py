@@ -17,7 +17,7 @@ from components.figures import line_figure
 from components.kpi_card import kpi_card
 from components.overview_cards import build_kpi, uncovered
 from components.overview_changes import freshness_table, largest_moves, loads_list, moves_list
-from data_loaders.queries import common, overview, targets
+from data_loaders.queries import common, connectivity, overview, targets
 from i18n import N_, normalise, translator
 from metrics.status import RULE
 from pages._data import guarded, query
@@ -67,7 +67,7 @@ def _kpi(code: str, geo: str, path: str, filters: dict, lang: str, today: date):
     t = translator(lang)
     href = _href(path, filters, lang, today)
     if code == UNCOVERED:
-        series = uncovered(query(overview.coverage_series, "TJ.MOB.3G.POP.ZS"))
+        series = uncovered(query(connectivity.weighted_series, "TJ.MOB.3G.POP.ZS"))
         no_target = pd.DataFrame(columns=["year", "value"])
         label, unit = t("People without 3G or better coverage"), t("people")
         return build_kpi(

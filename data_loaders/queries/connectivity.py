@@ -17,6 +17,8 @@ from sqlalchemy.orm import aliased
 
 from data_loaders import models as m
 from data_loaders.queries.common import _lang, read_frame
+from data_loaders.queries.completeness import period_completeness
+from metrics.kpis import COMPLETE_SHARE, is_complete
 
 POPULATION = "TJ.POP.MODEL"  # modelled district population used as weights
 COVERAGE_4G = "TJ.MOB.4G.POP.ZS"
@@ -40,13 +42,14 @@ def _weighted_statement(
         geo = o.geo_code
     else:
         geo = literal("TJ")
-    groups = (o.indicator_code, geo, o.period, o.period_start)
+    groups = (o.indicator_code, geo, o.period, o.period_start, o.period_end)
     stmt = (
         select(
             o.indicator_code,
             geo.label("geo_code"),
             o.period,
             o.period_start,
+            o.period_end,
             (func.sum(o.value * p.value) / func.sum(p.value)).label("value"),
             func.sum(p.value).label("population"),
         )
@@ -81,9 +84,10 @@ def weighted_series(
     geo_codes: Sequence[str] | None = None,
     first: str | None = None,
     last: str | None = None,
+    complete_share: float = COMPLETE_SHARE,
 ) -> pd.DataFrame:
     """Population-weighted mean of a district indicator per period, for the country, each region
-    or each coverage unit.
+    or each coverage unit; a region's or the country's incomplete periods are left out.
 
     Each coverage unit's value is weighted by its modelled population of the same year, so a
     region's 4G coverage is the share of its people covered, not the mean of its districts. For
@@ -99,12 +103,32 @@ def weighted_series(
         geo_codes: keep only these geos of ``level`` (None: all).
         first: first period to keep (``2020-Q1``), inclusive.
         last: last period to keep, inclusive.
+        complete_share: the share of the population whose units must have reported for a
+            region's or the country's period to be computed.
 
     Returns:
-        Columns geo_code, period, period_start, value, population; oldest first per geo.
+        Columns geo_code, period, period_start, period_end, value, population; oldest first per geo.
     """
     stmt = _weighted_statement([indicator_code], level, breakdown, geo_codes, first, last)
-    return read_frame(engine, stmt).drop(columns="indicator_code")
+    frame = read_frame(engine, stmt)
+    return _complete_only(engine, frame, level, breakdown, complete_share).drop(columns="indicator_code")
+
+
+def _complete_only(engine: Engine, frame: pd.DataFrame, level: str, breakdown: str, share: float) -> pd.DataFrame:
+    """The rows of complete periods only: a region's or the country's value for a period stands
+    only when its reporting units hold at least ``share`` of its population (see
+    ``queries.completeness``); a unit's own value always stands."""
+    if level == "unit" or frame.empty:
+        return frame
+    keep = []
+    for code, rows in frame.groupby("indicator_code", sort=False):
+        done = period_completeness(
+            engine, code, sorted(rows["period"].unique()), breakdown, by_region=level == "region"
+        )
+        done = done[is_complete(done["share"], share)]
+        on = ["geo_code", "period"] if level == "region" else ["period"]
+        keep.append(rows.merge(done[on], on=on))
+    return pd.concat(keep, ignore_index=True)[frame.columns]
 
 
 def technology_mix(
@@ -115,12 +139,14 @@ def technology_mix(
     last: str | None = None,
     breakdown: str = "total",
 ) -> pd.DataFrame:
-    """Population covered by 2G, 3G, 4G and 5G (each "or better") for one geo over time.
+    """Population covered by 2G, 3G, 4G and 5G (each "or better") for one geo over time, complete
+    periods only for a region or the country.
 
-    Columns: indicator_code, geo_code, period, period_start, value, population.
+    Columns: indicator_code, geo_code, period, period_start, period_end, value, population.
     """
     geo_codes = None if level == "country" else [geo_code]
-    return read_frame(engine, _weighted_statement(TECHNOLOGIES, level, breakdown, geo_codes, first, last))
+    frame = read_frame(engine, _weighted_statement(TECHNOLOGIES, level, breakdown, geo_codes, first, last))
+    return _complete_only(engine, frame, level, breakdown, COMPLETE_SHARE)
 
 
 def unit_values(engine: Engine, indicator_code: str, period: str, lang: str = "en") -> pd.DataFrame:

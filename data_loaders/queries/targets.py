@@ -14,7 +14,9 @@ from sqlalchemy import Engine, select
 
 from data_loaders import models as m
 from data_loaders.queries.common import _lang, read_frame
-from data_loaders.queries.overview import company_series, coverage_series, park_series
+from data_loaders.queries.connectivity import weighted_series
+from data_loaders.queries.overview import company_series
+from data_loaders.queries.park import stats
 
 COMPANY_COLUMNS = {
     "TJ.IT.COMP.ACTIVE": "companies",
@@ -81,7 +83,7 @@ def _park(engine: Engine, code: str, as_of: date) -> pd.DataFrame:
     first = read_frame(engine, select(b.opened).order_by(b.opened).limit(1))
     if first.empty or first["opened"].iloc[0] > as_of:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    frame = park_series(engine, month_ends(first["opened"].iloc[0], as_of))
+    frame = stats(engine, month_ends(first["opened"].iloc[0], as_of))
     return pd.DataFrame(
         {
             "period": [d.isoformat() for d in frame["as_of"]],
@@ -137,4 +139,5 @@ def indicator_series(engine: Engine, code: str, geo_code: str = "TJ", as_of: dat
     if not direct.empty:
         return direct
     # district-level indicators (synthetic coverage) are weighted up to the region or the country
-    return coverage_series(engine, code, region)[SERIES_COLUMNS]
+    level, geo_codes = ("region", [region]) if region else ("country", None)
+    return weighted_series(engine, code, level, geo_codes=geo_codes)[SERIES_COLUMNS]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from data_loaders.queries.overview import company_series, coverage_series, freshness, park_series, recent_loads
+from data_loaders.queries.overview import company_series, freshness, recent_loads
 from data_loaders.queries.targets import indicator_series, month_ends, targets
 
 TODAY = date(2026, 11, 28)
@@ -44,50 +43,6 @@ def test_company_series_by_region_and_empty_years(seeded_engine):
     # years before the registry starts: zero companies, not missing rows
     early = company_series(seeded_engine, 1990, 1990)
     assert early["companies"].tolist() == [0] and early["jobs"].tolist() == [0]
-
-
-def test_coverage_series_is_population_weighted(seeded_engine):
-    frame = coverage_series(seeded_engine, "TJ.MOB.4G.POP.ZS").set_index("period")
-    with seeded_engine.connect() as connection:
-        rows = pd.DataFrame(
-            connection.execute(
-                text(
-                    "SELECT o.value AS v, p.value AS w FROM observation o JOIN geo g ON g.code = o.geo_code "
-                    "JOIN observation p ON p.geo_code = o.geo_code AND p.indicator_code = 'TJ.POP.MODEL' "
-                    "AND p.is_current AND p.period = '2026' "
-                    "WHERE o.indicator_code = 'TJ.MOB.4G.POP.ZS' AND o.is_current AND o.breakdown = 'total' "
-                    "AND o.period = '2026-Q3' AND g.level IN ('district', 'region')"
-                )
-            ).fetchall(),
-            columns=["v", "w"],
-        )
-    expected = (rows["v"] * rows["w"]).sum() / rows["w"].sum()
-    assert frame.loc["2026-Q3", "value"] == pytest.approx(expected)
-    assert frame.loc["2026-Q3", "population"] == pytest.approx(rows["w"].sum())
-    region = coverage_series(seeded_engine, "TJ.MOB.4G.POP.ZS", "TJ-SU")
-    assert 0 < region["value"].iloc[-1] <= 100
-    assert region["population"].iloc[-1] < frame.loc["2026-Q3", "population"]
-
-
-def test_park_series_matches_leases(seeded_engine):
-    frame = park_series(seeded_engine, [TODAY]).iloc[0]
-    tenants = scalar(
-        seeded_engine,
-        "SELECT COUNT(DISTINCT tenant_code) FROM park_lease WHERE kind = 'lease' AND start_date <= :d "
-        "AND (end_date IS NULL OR end_date >= :d)",
-        d=TODAY,
-    )
-    leasable = scalar(
-        seeded_engine,
-        "SELECT SUM(u.area_m2) FROM park_unit u JOIN park_building b ON b.building_code = u.building_code "
-        "WHERE b.opened <= :d",
-        d=TODAY,
-    )
-    assert frame["tenants"] == tenants
-    assert frame["leasable_m2"] == pytest.approx(leasable)
-    assert frame["occupancy_pct"] == pytest.approx(100 * frame["leased_m2"] / leasable)
-    # before the park opened there is nothing to report
-    assert park_series(seeded_engine, [date(2020, 1, 1)]).empty
 
 
 def test_freshness_and_recent_loads(seeded_engine):
