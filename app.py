@@ -19,6 +19,7 @@ from config import Config
 from data_loaders.seed import prepare_database
 from i18n import web as i18n_web
 from pages import _data, _exports  # noqa: F401 - _exports registers the export hooks
+from security import rate_limits
 
 log = logging.getLogger("dashboard")
 HERE = Path(__file__).resolve().parent
@@ -62,6 +63,13 @@ def create_app(config: Config | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["SECRET_KEY"] = config.secret_key
+    # Bodies over the cap get 413; pages/_exports.py reads the export caps; per-client rate limits.
+    app.server.config.update(
+        MAX_CONTENT_LENGTH=config.max_request_bytes,
+        EXPORT_MAX_POINTS=config.export_max_points,
+        EXPORT_MAX_TRACES=config.export_max_traces,
+    )
+    rate_limits.init_app(app.server, config)
     _data.init_app(app.server, engine, config, error)
     i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
     app.server.register_blueprint(api_blueprint)  # /api/v1: stable URLs for machines

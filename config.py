@@ -33,6 +33,15 @@ class Config:
     debug: bool = False
     # Language of a URL without ``?lang=`` and no remembered choice: tg, ru or en.
     default_language: str = "tg"
+    # Largest request body accepted (bytes); a bigger one gets 413 before any callback runs.
+    max_request_bytes: int = 4 * 1024 * 1024
+    # Most array items (points, labels, ...) and traces in one exported chart; the app's largest
+    # chart (4G coverage by district) has about 17,000, and 60,000 render in about 2 s.
+    export_max_points: int = 60_000
+    export_max_traces: int = 100
+    # Per-client rate limits (Flask-Limiter notation), counted in Redis when cache_redis_url is set.
+    report_rate_limit: str = "10/minute"
+    export_rate_limit: str = "30/minute"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -49,6 +58,11 @@ class Config:
             port=int(env.get("PORT", "8050")),
             debug=env.get("DASH_DEBUG", "0") in ("1", "true", "yes"),
             default_language=_language(env.get("DEFAULT_LANGUAGE", "tg")),
+            max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(cls.max_request_bytes))),
+            export_max_points=int(env.get("EXPORT_MAX_POINTS", str(cls.export_max_points))),
+            export_max_traces=int(env.get("EXPORT_MAX_TRACES", str(cls.export_max_traces))),
+            report_rate_limit=env.get("REPORT_RATE_LIMIT", cls.report_rate_limit),
+            export_rate_limit=env.get("EXPORT_RATE_LIMIT", cls.export_rate_limit),
         )
 
 

@@ -17,6 +17,8 @@ from i18n import format_day, normalise, translator
 
 # File names keep to ASCII letters, digits, dot, dash and underscore: safe on every system.
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# The stored provenance comes back from the browser: keep what is drawn into a file short.
+MAX_TEXT, MAX_SOURCES = 300, 20
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,12 @@ class ExportMeta:
 
     @classmethod
     def from_json(cls, data: dict, exported_at: datetime | None = None) -> ExportMeta:
-        """Rebuild from the stored JSON; the export time is now unless given."""
+        """Rebuild from the stored JSON (texts cut to :data:`MAX_TEXT`); the export time is now unless given."""
+        sources = list(data.get("sources") or ())[:MAX_SOURCES]
         return cls(
-            title=str(data.get("title", "")),
-            subtitle=str(data.get("subtitle", "")),
-            sources=tuple(dict(s) for s in data.get("sources", ())),
+            title=str(data.get("title", ""))[:MAX_TEXT],
+            subtitle=str(data.get("subtitle", ""))[:MAX_TEXT],
+            sources=tuple({str(k): str(v)[:MAX_TEXT] for k, v in dict(s).items()} for s in sources),
             lang=normalise(data.get("lang")),
             name=safe_name(str(data.get("name") or "chart")),
             exported_at=exported_at or datetime.now(UTC),

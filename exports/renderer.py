@@ -8,6 +8,10 @@ prints the report's HTML to PDF with the DevTools ``Page.printToPDF`` command.
 Offline: Debian's ``/usr/bin/chromium`` (``BROWSER_PATH`` overrides it), plotly.js from the
 installed plotly package (kaleido's default), and MathJax switched off, because kaleido's
 default MathJax is a CDN URL.
+
+No network at all: figures come from the browser (see ``exports.figure_guard``, which strips
+URLs), and as a second wall the browser is started with every request sent to a dead proxy,
+loopback included, and every host name resolving to nothing (:class:`OfflineChromium`).
 """
 
 from __future__ import annotations
@@ -26,16 +30,27 @@ from pathlib import Path
 from typing import Any
 
 import kaleido
+from choreographer.browsers.chromium import Chromium
 
 # Seconds one render or print may take before it is abandoned.
 TIMEOUT = 60
 # The discard port on loopback: nothing listens, so proxied requests are refused.
 NO_PROXY = "http://127.0.0.1:9"
+# Chromium sends loopback around any proxy unless told otherwise ("<-loopback>"), so without this
+# a figure could still fetch http://127.0.0.1:<port>/; and no host name resolves at all.
+OFFLINE_FLAGS = ("--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP * ~NOTFOUND")
 
 
 def browser_path() -> str | None:
     """The Chromium to drive: ``BROWSER_PATH`` if set, else Debian's chromium on PATH."""
     return os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class OfflineChromium(Chromium):
+    """Choreographer's Chromium with :data:`OFFLINE_FLAGS` added (it has no option for extra flags)."""
+
+    def get_cli(self) -> list[str]:
+        return [*super().get_cli(), *OFFLINE_FLAGS]
 
 
 class Renderer:
@@ -53,9 +68,15 @@ class Renderer:
         self._thread.start()
 
         async def open_browser() -> kaleido.Kaleido:
-            # A proxy that does not exist: any http(s) request from this browser fails at once,
-            # so nothing can leave the machine even if a figure asks for a remote resource.
-            options: dict[str, Any] = {"n": 1, "timeout": TIMEOUT, "mathjax": False, "proxy_server": NO_PROXY}
+            # A proxy that does not exist (loopback too): any http(s) request from this browser fails
+            # at once, so nothing is fetched even if a figure asks for a local or remote resource.
+            options: dict[str, Any] = {
+                "n": 1,
+                "timeout": TIMEOUT,
+                "mathjax": False,
+                "proxy_server": NO_PROXY,
+                "browser_cls": OfflineChromium,
+            }
             if path := browser_path():
                 options["path"] = path
             k = kaleido.Kaleido(**options)

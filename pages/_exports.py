@@ -3,15 +3,19 @@
 * Chart menus (pattern-matching ids from ``components.chart_card``): a clientside callback reads
   the live figure from the browser (whatever the page's callbacks made of it) and one server
   callback turns it, with the card's stored provenance and data, into PNG, SVG, CSV or XLSX.
+  What the browser sends is untrusted: ``exports.figure_guard`` strips anything the export
+  browser could fetch and refuses oversized figures, and each client has a rate limit.
 * "Download report (PDF)": a link above every page, kept in step with the URL, to the route
   ``/_export/report.pdf?page=<path>&<the page's query string>``, which renders the page's
-  registered ``layout(**query)`` and prints its charts with the shared browser.
+  registered ``layout(**query)`` and prints its charts with the shared browser (rate-limited
+  per client; 503 when the page's data cannot be read).
 
 Imported once by ``app.py`` before the app is built (hooks apply to apps created afterwards).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from dataclasses import replace
@@ -22,14 +26,18 @@ import dash
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, dcc, hooks, html
 from dash.exceptions import PreventUpdate
-from flask import Response, abort, request
+from flask import Response, abort, current_app, request
 
 from components.chart_card import EXPORT_DOWNLOAD, EXPORT_ITEM, EXPORT_META, EXPORT_REQUEST
+from config import Config
+from exports.figure_guard import FigureRefused, safe_figure
 from exports.meta import ExportMeta, file_name, safe_name, with_filters
 from exports.report import report_pdf
 from exports.snapshot import snapshot
 from exports.tables import csv_bytes, figure_table, xlsx_bytes
-from i18n import normalise, translator
+from i18n import N_, normalise, translator
+from pages._data import DatabaseUnavailable
+from security.rate_limits import RateLimitExceeded, export_limit, report_limit
 
 log = logging.getLogger("dashboard")
 
@@ -79,15 +87,25 @@ hooks.clientside_callback(
 )
 
 
-def export_file(request_data: dict, meta_data: dict) -> tuple[bytes, str]:
+def export_file(
+    request_data: dict,
+    meta_data: dict,
+    max_points: int = Config.export_max_points,
+    max_traces: int = Config.export_max_traces,
+) -> tuple[bytes, str]:
     """The bytes and file name for one chart export request.
 
     Args:
-        request_data: ``{"fmt", "figure", "search"}`` from the browser.
-        meta_data: the card's stored provenance and data.
+        request_data: ``{"fmt", "figure", "search"}`` from the browser (untrusted).
+        meta_data: the card's stored provenance and data (from the browser too).
+        max_points: most array items the figure may hold.
+        max_traces: most traces the figure may hold.
 
     Returns:
         (file bytes, file name).
+
+    Raises:
+        FigureRefused: the figure is too large or not a chart this app draws.
     """
     fmt = request_data.get("fmt")
     if fmt not in MEDIA_TYPES:
@@ -95,7 +113,7 @@ def export_file(request_data: dict, meta_data: dict) -> tuple[bytes, str]:
     meta = ExportMeta.from_json(meta_data)
     if not meta_data.get("named"):
         meta = replace(meta, name=with_filters(meta.name, request_data.get("search")))
-    figure = request_data.get("figure") or {"data": [], "layout": {}}
+    figure = safe_figure(request_data.get("figure") or {"data": [], "layout": {}}, max_points, max_traces)
     if fmt in ("png", "svg"):
         return snapshot(figure, meta, fmt), file_name(meta, fmt)
     stored = meta_data.get("data")
@@ -111,11 +129,22 @@ def export_file(request_data: dict, meta_data: dict) -> tuple[bytes, str]:
     prevent_initial_call=True,
 )
 def download_chart(request_data: dict | None, meta_data: dict | None) -> dict:
-    """Send the file the menu asked for."""
+    """Send the file the menu asked for; nothing (the page keeps working) past the client's rate
+    limit or for a figure the guard refuses."""
     if not request_data or not meta_data:
         raise PreventUpdate
+    config = current_app.config
     try:
-        content, name = export_file(request_data, meta_data)
+        with export_limit():
+            content, name = export_file(
+                request_data, meta_data, config["EXPORT_MAX_POINTS"], config["EXPORT_MAX_TRACES"]
+            )
+    except RateLimitExceeded as exc:
+        log.warning("chart export refused for %s: rate limit %s", request.remote_addr, exc.description)
+        raise PreventUpdate from None
+    except FigureRefused as exc:
+        log.warning("chart export refused for %s: %s", request.remote_addr, exc)
+        raise PreventUpdate from None
     except Exception:  # rendering failed (no browser?): log it, keep the page working
         log.exception("chart export failed")
         raise PreventUpdate from None
@@ -200,14 +229,17 @@ def page_report(path: str, params: dict[str, str]) -> tuple[bytes, str]:
         params: the page's query string (``lang`` and filters).
 
     Returns:
-        (PDF bytes, file name), or raises ``LookupError`` for an unknown page.
+        (PDF bytes, file name), or raises ``LookupError`` for an unknown page and
+        ``DatabaseUnavailable`` when the page's data cannot be read.
     """
     page = find_page(path)
     if page is None or page.get("order") is None:
         raise LookupError(path)
     lang = normalise(params.get("lang"))
     t = translator(lang)
-    layout = page["layout"]
+    # The page's own layout, not the ``guarded`` wrapper that would turn a database failure into
+    # a banner and so into a report saying "no charts".
+    layout = inspect.unwrap(page["layout"]) if callable(page["layout"]) else page["layout"]
     tree = layout(**{**params, "lang": lang}) if callable(layout) else layout
     filters = [(k, v) for k, v in params.items() if k != "lang"]
     title = t(page.get("title") or page.get("name") or path)
@@ -215,19 +247,31 @@ def page_report(path: str, params: dict[str, str]) -> tuple[bytes, str]:
     return report_pdf(title, filters, tree, lang), f"{stem}.pdf"
 
 
+def _plain(status: int, message: str) -> Response:
+    """A short text answer in the language the report was asked in."""
+    return Response(translator(request.args.get("lang"))(message), status=status, mimetype="text/plain")
+
+
+def _too_many_reports(_limit: object) -> Response:
+    return _plain(429, N_("Too many reports asked for in a short time. Please try again in a minute."))
+
+
 @hooks.route(name=REPORT_ROUTE, methods=("GET",))
 def report_route() -> Response:
     """``GET /_export/report.pdf?page=/connectivity&lang=tg&...``: the page's report as PDF."""
     params = {k: v for k, v in request.args.items() if k != "page"}
     started = time.perf_counter()
-    try:
-        content, name = page_report(request.args.get("page", "/"), params)
-    except LookupError:
-        abort(404)
-    except Exception:  # no browser, a render that timed out: say so plainly, no traceback
-        log.exception("report failed")
-        message = translator(params.get("lang"))("The report could not be made now. Please try again later.")
-        return Response(message, status=503, mimetype="text/plain")
+    with report_limit(on_breach=_too_many_reports):  # 429 past this client's rate
+        try:
+            content, name = page_report(request.args.get("page", "/"), params)
+        except LookupError:
+            abort(404)
+        except DatabaseUnavailable as exc:
+            log.warning("report not made, the database is unavailable: %s", exc)
+            return _plain(503, N_("The report could not be made now. Please try again later."))
+        except Exception:  # no browser, a render that timed out: say so plainly, no traceback
+            log.exception("report failed")
+            return _plain(503, N_("The report could not be made now. Please try again later."))
     log.info("report %s generated in %.1f s", name, time.perf_counter() - started)
     return Response(
         content,

@@ -135,8 +135,11 @@ def client(seeded_sqlite_url):
     from app import create_app
     from config import Config
 
-    app = create_app(Config(database_url=seeded_sqlite_url, seed_on_start=False, secret_key="test"))
-    return app.server.test_client()
+    # Every page's report in one module: more than the default per-client rate allows in a minute.
+    config = Config(
+        database_url=seeded_sqlite_url, seed_on_start=False, secret_key="test", report_rate_limit="100/minute"
+    )
+    return create_app(config).server.test_client()
 
 
 @needs_browser

@@ -1,0 +1,1 @@
+"""Protections around the app: rate limits, response headers."""
