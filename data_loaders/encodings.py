@@ -117,7 +117,14 @@ def _reads_as_cp1251(sample: bytes) -> bool:
     return mixed <= 0.1 * len(words) and inner_capitals <= 0.5 * max(len(inner), 1)
 
 
+def _looks_binary(sample: bytes) -> bool:
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return b"\x00" in sample or controls > 0.01 * max(len(sample), 1)
+
+
 def _legacy_message(sample: bytes) -> str:
+    if _looks_binary(sample):
+        return "the file is not text (it holds binary bytes): save the table as CSV UTF-8 or XLSX"
     best = from_bytes(sample, cp_isolation=[c for c in LEGACY_CANDIDATES if c != "cp1251"]).best()
     if best is None or best.encoding not in ENCODING_NAMES:
         return "the file is not text in UTF-8 or Windows-1251 (it may be binary): save it as CSV UTF-8"
