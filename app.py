@@ -14,7 +14,7 @@ from dash import Dash, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import blueprint as api_blueprint
-from components.layout import footer, navbar, status_banner
+from components.layout import footer, navbar
 from config import Config
 from data_loaders.seed import prepare_database
 from i18n import web as i18n_web
@@ -27,13 +27,14 @@ TITLE = "Tajikistan Digitalization Dashboard"
 
 
 def _shell() -> html.Div:
-    """The frame around every page: navigation, a banner for trouble, the page, the footer."""
+    """The frame around every page: navigation, the page, the footer. A page whose data cannot be
+    read says so itself (``pages._data.guarded``), in the UI language, so the frame adds nothing."""
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
             navbar(dash.page_registry.values()),
             dbc.Container(
-                [status_banner(_data.database_error()), dash.page_container],
+                [dash.page_container],
                 fluid=True,
                 className="py-3 page-body",
             ),

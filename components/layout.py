@@ -137,17 +137,15 @@ def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
     )
 
 
-def status_banner(error: str | None, lang: str | None = None) -> html.Div:
-    """A visible, harmless message when the database cannot be reached."""
-    if not error:
-        return html.Div(id="status-banner")
+def status_banner(lang: str | None = None) -> html.Div:
+    """What a page shows in place of its figures when the database cannot be reached: the trouble
+    in words in the UI language; the technical reason goes to the server log, not to the reader."""
     t = translator(lang)
     return html.Div(
         dbc.Alert(
             [
                 html.Strong(t("The database is not reachable.") + " "),
-                t("Figures cannot be shown right now; please try again later or tell the system administrator.") + " ",
-                html.Small(f"({error})", className="text-muted"),
+                t("Figures cannot be shown right now; please try again later or tell the system administrator."),
             ],
             color="danger",
         ),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from app import create_app
+from config import Config
 from tests.integration.conftest import foreign_requests
 
 PAGES = {
@@ -47,10 +51,11 @@ def test_shell003_navbar_follows_page_registry(dash_duo, dashboard):
     assert dash_duo.get_logs() == []
 
 
-def test_shell004_database_down_shows_a_banner_not_a_traceback(dash_duo):
-    from app import create_app
-    from config import Config
+def _banners(dash_duo) -> list[str]:
+    return [alert.text for alert in dash_duo.find_elements(".alert-danger")]
 
+
+def test_shell004_database_down_shows_one_banner_in_words(dash_duo):
     down = create_app(
         Config(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", secret_key="test", default_language="en")
     )
@@ -59,5 +64,36 @@ def test_shell004_database_down_shows_a_banner_not_a_traceback(dash_duo):
     for path in ("/connectivity", "/data"):
         dash_duo.driver.get(dash_duo.server_url + path)
         dash_duo.wait_for_contains_text("#_pages_content", "The database is not reachable", timeout=15)
+        assert _banners(dash_duo) == [
+            "The database is not reachable. Figures cannot be shown right now; please try again later "
+            "or tell the system administrator."
+        ]
         assert "Traceback" not in dash_duo.driver.page_source
+        assert "Error" not in dash_duo.find_element("#_pages_content").text  # no exception class names
+    dash_duo.driver.get(dash_duo.server_url + "/park?lang=ru")
+    dash_duo.wait_for_contains_text("#status-banner", "База данных недоступна", timeout=15)
+    assert len(_banners(dash_duo)) == 1
+    assert dash_duo.get_logs() == []
+
+
+def test_shell005_redis_down_every_page_still_draws(dash_duo, seeded_sqlite_url):
+    with socket.socket() as sock:  # a loopback port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        dead_redis = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    app = create_app(
+        Config(
+            database_url=seeded_sqlite_url,
+            seed_on_start=False,
+            secret_key="test",
+            default_language="en",
+            cache_type="RedisCache",
+            cache_redis_url=dead_redis,
+        )
+    )
+    dash_duo.start_server(app)
+    for path, charts in PAGES.items():
+        dash_duo.driver.get(dash_duo.server_url + path)
+        for chart_id in charts:
+            dash_duo.wait_for_element(f"#{chart_id} .main-svg g.trace", timeout=20)
+        assert _banners(dash_duo) == [], path
     assert dash_duo.get_logs() == []
