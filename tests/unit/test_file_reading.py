@@ -61,3 +61,55 @@ def test_periods_are_parsed_to_their_dates(text, code, kind, start, end):
 def test_bad_periods_are_refused(text):
     with pytest.raises(ValueError):
         parse_period(text)
+
+
+@pytest.mark.parametrize("text", ["1e999", "-1e999", "1e400"])
+def test_numbers_too_large_for_a_float_are_refused_not_stored_as_infinity(text):
+    with pytest.raises(ValueError, match="too large"):
+        parse_number(text, ",")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("'+7", "+7"),
+        ("'-x", "-x"),
+        ("'@a", "@a"),
+        ("'", "'"),
+        ("'abc", "'abc"),
+        ("''=x", "''=x"),
+    ],
+)
+def test_exactly_one_neutralising_apostrophe_is_removed(cell, expected):
+    from data_loaders.file_reading import clean_cell
+
+    assert clean_cell(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("a,b\n1,оценка\n".encode(), "utf-8"),
+        ("a,b\n1,оценка\n".encode("utf-8-sig"), "utf-8-sig"),
+        ("a,b\n1,оценка\n".encode("utf-16"), "utf-16"),
+        ("a,b\n1,оценка министерства, Согд\n".encode("cp1251"), "cp1251"),
+        (b"a,b\n1,2\n", "utf-8"),
+    ],
+)
+def test_accepted_encodings_are_detected(tmp_path, data, encoding):
+    from data_loaders.encodings import detect_encoding
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert detect_encoding(path) == encoding
+
+
+@pytest.mark.parametrize(("encoding", "named"), [("koi8_r", "KOI8-R"), ("cp866", "DOS 866")])
+def test_other_cyrillic_encodings_are_refused_by_name(tmp_path, encoding, named):
+    from data_loaders.encodings import EncodingRefused, detect_encoding
+
+    path = tmp_path / "f.csv"
+    path.write_bytes("a,b\n1,Душанбе\n2,оценка министерства\n".encode(encoding))
+    with pytest.raises(EncodingRefused, match=named):
+        detect_encoding(path)

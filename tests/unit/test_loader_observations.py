@@ -196,3 +196,56 @@ def test_unsupported_or_broken_files_are_rejected(reference_engine, tmp_path):
     assert "cannot open as an Excel workbook" in load_file(reference_engine, broken).problems[0].reason
     missing = load_file(reference_engine, tmp_path / "absent.csv")
     assert not missing.ok
+
+
+def test_a_load_that_loses_a_race_to_another_import_is_retried(reference_engine, tmp_path, backend):
+    """Another transaction holds the same key uncommitted: the load waits, fails on commit of the
+    other, retries once and records a new revision instead of 'the database refused the file'."""
+    import threading
+    import time
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert, text
+
+    if backend != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: the race needs PostgreSQL")
+    path = write(tmp_path, HEADER + "IT.NET.USER.ZS,TJ,2023,40,,,,\n")
+    result = {}
+    with reference_engine.connect() as other:
+        transaction = other.begin()
+        batch = other.execute(
+            insert(m.ImportBatch)
+            .values(kind="observations", file_name="other.csv", checksum="0" * 64, rows=1, loaded_by="other",
+                    loaded_at=datetime.now(UTC).replace(tzinfo=None), status="loaded")
+            .returning(m.ImportBatch.id)
+        ).scalar_one()  # fmt: skip
+        other.execute(
+            insert(m.Observation).values(
+                indicator_code="IT.NET.USER.ZS", geo_code="TJ", period="2023", period_type="A",
+                period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), breakdown="total", value=39.0,
+                flags="", source_code="WB-WDI", comment="", revision=1, is_current=True, import_batch_id=batch,
+            )
+        )  # fmt: skip
+        thread = threading.Thread(target=lambda: result.update(report=load_file(reference_engine, path)))
+        thread.start()
+        with reference_engine.connect() as watcher:  # wait until the load is blocked on the key
+            for _ in range(100):
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                if watcher.execute(text(waiting)).scalar():
+                    break
+                time.sleep(0.1)
+        transaction.commit()
+        thread.join(60)
+    report = result["report"]
+    assert report.ok, report.summary()
+    assert (report.stats.revised, report.stats.inserted) == (1, 0)
+    assert current_values(reference_engine, "IT.NET.USER.ZS") == {("TJ", "2023"): 40.0}
+
+
+def test_utf16_file_with_bom_loads_and_progress_is_reported(reference_engine, tmp_path):
+    calls = []
+    path = write(tmp_path, RU_TEXT, encoding="utf-16")
+    report = load_file(reference_engine, path, progress=lambda rows, seconds: calls.append(rows))
+    assert report.ok, report.summary()
+    assert report.encoding == "utf-16" and calls == [2]
+    assert current_values(reference_engine, "IT.NET.USER.ZS") == {("TJ", "2023"): 40.5}
