@@ -74,7 +74,7 @@ def district_map(
     for shape in shapes:
         has = shape.code in by_code.index and pd.notna(by_code.at[shape.code, "value"])
         name = by_code.at[shape.code, "name"] if shape.code in by_code.index else shape.code
-        shown = format_number(by_code.at[shape.code, "value"], decimals, lang) if has else t("no data")
+        shown = format_number(by_code.at[shape.code, "value"], decimals, lang) if has else t("not reported")
         text = f"<b>{name}</b><br>{shown} {unit if has else ''}<br>{period}<br>{t('Source')}: {source}"
         chosen = shape.code == selected
         fig.add_trace(

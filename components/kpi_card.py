@@ -11,14 +11,24 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from i18n import N_, format_number, translator
-from metrics.status import AT_RISK, MET, NO_DATA, OFF_TRACK, ON_TRACK, Progress
+from metrics.anticipated_progress import DETERIORATION, ESCAP, INSUFFICIENT, MODERATE
+from metrics.status import AT_RISK, LINEAR, MET, MISSED, NO_DATA, OBSERVED, OFF_TRACK, ON_TRACK, Progress
 
 STATUS_LABELS = {
     MET: (N_("Target met"), "success"),
     ON_TRACK: (N_("On track"), "success"),
     AT_RISK: (N_("At risk"), "warning"),
     OFF_TRACK: (N_("Off track"), "danger"),
+    MODERATE: (N_("Moderate progress"), "warning"),
+    INSUFFICIENT: (N_("Insufficient progress"), "danger"),
+    DETERIORATION: (N_("Deterioration"), "danger"),
+    MISSED: (N_("Target missed"), "danger"),
     NO_DATA: (N_("No target"), "secondary"),
+}
+METHOD_LABELS = {
+    ESCAP: N_("ESCAP method"),
+    LINEAR: N_("linear trend"),
+    OBSERVED: N_("value observed by the target year"),
 }
 
 
@@ -38,6 +48,8 @@ class Kpi:
     href: str | None = None  # the view with the matching filters
     trend: tuple[float, ...] = ()  # recent values, oldest first, drawn as a sparkline
     target_note: str = ""  # e.g. "illustrative", shown beside the target
+    stale_note: str = ""  # "latest available: 2022" when the value is older than two reporting periods
+    provisional_notes: tuple[str, ...] = ()  # newer periods left out of totals, in words
 
 
 SPARK_COLOR = "#1f5fa8"
@@ -128,7 +140,10 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
         target = f"{t('Target')} {progress.target_year}: {format_number(progress.target, kpi.decimals, lang)}"
         if kpi.target_note:
             target += f" ({kpi.target_note})"
-        body.append(html.Div([status_badge(progress, lang), html.Span(target, className="small")], className="mt-1"))
+        method = html.Span(f" · {t(METHOD_LABELS[progress.method])}", className="small text-muted kpi-method")
+        body.append(
+            html.Div([status_badge(progress, lang), html.Span(target, className="small"), method], className="mt-1")
+        )
     if len(kpi.trend) >= 2:
         body.append(
             dcc.Graph(
@@ -138,6 +153,11 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
                 style={"height": "36px"},
             )
         )
+    if kpi.stale_note:
+        body.append(dbc.Badge(kpi.stale_note, color="secondary", className="stale-badge mt-1 me-1"))
+    body.extend(
+        html.Div(note, className="small text-warning-emphasis kpi-provisional") for note in kpi.provisional_notes
+    )
     if kpi.synthetic:
         body.append(
             dbc.Badge(t("synthetic demo data"), color="warning", text_color="dark", className="synthetic-badge mt-1")

@@ -1,7 +1,8 @@
 """Pure builders of the targets page: one small chart per target, and the summary table.
 
 Each chart shows the observed series, the path needed from the baseline to each target, the
-projection of the recent trend (the method of ``metrics.status``) and the targets as stars.
+linear projection of the recent trend (``metrics.status``) and the targets as stars; the table
+gives each target's status (ESCAP method, ``metrics.anticipated_progress``) beside the projection.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.figures import PALETTE, _style, empty_figure
-from components.kpi_card import status_badge
+from components.kpi_card import METHOD_LABELS, status_badge
 from i18n import format_number, translator
+from metrics.kpis import clip
 from metrics.status import NO_DATA, Progress, decimal_year, from_decimal_year, trajectory
 
 BASELINE_YEAR = 2019  # the Digital Economy Concept was adopted on 30.12.2019
@@ -38,8 +40,10 @@ def target_figure(
     decimals: int = 1,
     lang: str | None = None,
     height: int = 260,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> go.Figure:
-    """Observed values, the trajectory needed, the trend projection and the targets.
+    """Observed values, the trajectory needed, the trend projection (kept within ``bounds``: a
+    share is never drawn above 100 %) and the targets; years on the time axis.
 
     Args:
         series: columns period, period_end, value, oldest first.
@@ -49,14 +53,15 @@ def target_figure(
         decimals: decimals in the hover.
         lang: UI language (trace names).
         height: pixel height.
+        bounds: the values the indicator can take (low, high); None for no bound.
 
     Returns:
-        The figure; a "no data" figure when there is neither series nor target.
+        The figure; a figure saying "No data yet" when nothing has been observed.
     """
     t = translator(lang)
     series = series.dropna(subset=["value"])
-    if series.empty and targets.empty:
-        return empty_figure(height=height)
+    if series.empty:
+        return empty_figure(t("No data yet: the target is listed in the table."), height=height)
     fmt = f"%{{y:,.{decimals}f}} {unit}"
     fig = go.Figure()
     if len(series):
@@ -84,7 +89,7 @@ def target_figure(
                 hovertemplate=f"{fmt}<extra>{t('Needed')}</extra>",
             )
         )
-    trend = progress.trend_line()
+    trend = [(time, clip(value, bounds)[0]) for time, value in progress.trend_line()]
     if trend:
         fig.add_trace(
             go.Scatter(
@@ -109,6 +114,12 @@ def target_figure(
         )
     fig = _style(fig, unit, height)
     fig.update_layout(hovermode="closest", legend={"y": -0.12}, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    # whole years on the time axis and plain grouped numbers on the value axis: plotly's own
+    # choice gives "23:59:59.999" on a short range and "5,000000001B" on large values
+    first = pd.Timestamp(series["period_end"].iloc[0]).year
+    last = max([pd.Timestamp(series["period_end"].iloc[-1]).year, *targets["year"].astype(int)]) + 1
+    fig.update_xaxes(tickformat="%Y", range=[f"{first - 1}-07-01", f"{last}-06-30"])
+    fig.update_yaxes(tickformat=",~f")
     return fig
 
 
@@ -116,8 +127,10 @@ def targets_table(rows: list[dict], lang: str | None = None) -> dbc.Table | html
     """The summary: one row per target with baseline, latest, projection, gap and status.
 
     Args:
-        rows: dicts with name, geo_name, year, target, decimals, unit, baseline, latest,
-            latest_period, progress (a :class:`Progress`), illustrative, document.
+        rows: dicts with name, geo_name, year, target, decimals, unit, baseline, latest_period,
+            progress (the status, a :class:`Progress` naming its method), projection (the linear
+            projection, within the indicator's bounds), clipped (the projection was cut at a
+            bound), illustrative.
         lang: UI language.
     """
     t = translator(lang)
@@ -130,7 +143,7 @@ def targets_table(rows: list[dict], lang: str | None = None) -> dbc.Table | html
     head = ("Indicator", "Where", "Target year", "Target", "Baseline", "Latest", "Projected", "Gap", "Status")
     body = []
     for r in rows:
-        p, d = r["progress"], r["decimals"]
+        p, projection, d = r["progress"], r["projection"], r["decimals"]
         label = [html.Div(r["name"]), html.Div(r["unit"], className="text-muted")]
         if r["illustrative"]:
             label.append(dbc.Badge(t("illustrative target"), color="warning", text_color="dark", className="me-1"))
@@ -144,12 +157,15 @@ def targets_table(rows: list[dict], lang: str | None = None) -> dbc.Table | html
                     html.Td(num(r["target"], d)),
                     html.Td(num(r["baseline"], d)),
                     html.Td(latest),
-                    html.Td(num(p.projected, d)),
-                    html.Td(num(p.gap, d)),
+                    html.Td(num(projection.projected, d) + (f" ({t('clipped')})" if r["clipped"] else "")),
+                    html.Td(num(projection.gap, d)),
                     html.Td(
-                        status_badge(p, lang)
-                        if p.status != NO_DATA
-                        else dbc.Badge(t("No data"), color="secondary", className="status-badge")
+                        [
+                            status_badge(p, lang)
+                            if p.status != NO_DATA
+                            else dbc.Badge(t("No data"), color="secondary", className="status-badge"),
+                            html.Div(t(METHOD_LABELS[p.method]), className="text-muted tgt-method"),
+                        ]
                     ),
                 ],
                 className="tgt-row",

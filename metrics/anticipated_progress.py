@@ -34,7 +34,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from metrics.status import MET, NO_DATA, ON_TRACK, Progress
+from i18n import N_
+from metrics.status import AT_RISK, MET, MISSED, NO_DATA, OFF_TRACK, ON_TRACK, Progress, assess
 
 ESCAP = "escap"  # the method name carried by each status this module makes
 MODERATE, INSUFFICIENT, DETERIORATION = "moderate", "insufficient", "deterioration"
@@ -43,12 +44,12 @@ BASE_YEAR = 2015
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6
 ZERO_TARGET = 0.001
-RULE = (
-    "Status is assessed with the UN ESCAP anticipated-progress method used by Open SDG platforms: the "
-    f"compound annual growth since the base year ({BASE_YEAR}, or the first value after it) is divided by the "
-    "growth needed to reach the target by the end of the target year. Target achieved: the latest value "
-    f"meets the target. On track: the ratio is at least {ON_TRACK_RATIO:.0%}. Moderate progress: "
-    f"{MODERATE_RATIO:.0%} to {ON_TRACK_RATIO:.0%}. Insufficient progress: 0 to {MODERATE_RATIO:.0%}. "
+# the numbers are written out so the sentence can be translated; a test checks they match the constants
+RULE = N_(
+    "Status is assessed with the UN ESCAP anticipated-progress method used by Open SDG platforms: the compound "
+    "annual growth since the base year (2015, or the first value after it) is divided by the growth needed to "
+    "reach the target by the end of the target year. Target achieved: the latest value meets the target. On "
+    "track: the ratio is at least 95 %. Moderate progress: 60 % to 95 %. Insufficient progress: 0 to 60 %. "
     "Deterioration: the value moves away from the target."
 )
 
@@ -114,3 +115,44 @@ def anticipated_progress(
         return replace(base, status=category(-1.0), projected=projected)
     ratio = direction * observed / abs(required)
     return replace(base, status=category(ratio), projected=projected, ratio=ratio)
+
+
+def assess_kpi(
+    times: Sequence[float],
+    values: Sequence[float],
+    target: float | None,
+    target_year: int | None,
+    *,
+    higher_is_better: bool = True,
+) -> Progress:
+    """The status a KPI card shows: by the ESCAP method; by the linear projection
+    (``metrics.status.assess``) only where ESCAP cannot decide (one value since the base year,
+    a base of zero). The status's ``method`` says which one made it."""
+    escap = anticipated_progress(times, values, target, target_year, higher_is_better=higher_is_better)
+    if escap.status != NO_DATA or target is None:
+        return escap
+    return assess(times, values, target, target_year, higher_is_better=higher_is_better)
+
+
+ON_TRACK_GROUP, AT_RISK_GROUP, OFF_TRACK_GROUP, NO_TARGET_GROUP = "on_track", "at_risk", "off_track", "no_target"
+GROUP_OF = {
+    MET: ON_TRACK_GROUP,
+    ON_TRACK: ON_TRACK_GROUP,
+    MODERATE: AT_RISK_GROUP,
+    AT_RISK: AT_RISK_GROUP,
+    INSUFFICIENT: OFF_TRACK_GROUP,
+    DETERIORATION: OFF_TRACK_GROUP,
+    OFF_TRACK: OFF_TRACK_GROUP,
+    MISSED: OFF_TRACK_GROUP,
+    NO_DATA: NO_TARGET_GROUP,
+}
+# worst first: the order of cards within a theme
+SEVERITY = (MISSED, DETERIORATION, OFF_TRACK, INSUFFICIENT, AT_RISK, MODERATE, NO_DATA, ON_TRACK, MET)
+
+
+def rollup(statuses: Sequence[str]) -> dict[str, int]:
+    """How many KPIs are on track (met included), at risk, off track and without a target."""
+    counts = dict.fromkeys((ON_TRACK_GROUP, AT_RISK_GROUP, OFF_TRACK_GROUP, NO_TARGET_GROUP), 0)
+    for status in statuses:
+        counts[GROUP_OF[status]] += 1
+    return counts

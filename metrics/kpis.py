@@ -59,6 +59,7 @@ class KpiDefinition:
     label: str | None = None
     unit: str | None = None
     lower_is_better: bool | None = None  # None: the indicator's direction
+    decimals: int | None = None  # None: the indicator's decimals
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
@@ -66,8 +67,13 @@ class KpiDefinition:
 
     @property
     def has_target(self) -> bool:
-        """Targets are set for the indicator's total; a breakdown or a derived gap has none of its own."""
-        return self.breakdown == "total" and self.aggregation not in (SUM, DIFFERENCE)
+        """A gap or a count of people has no target of its own; every other KPI takes its indicator's."""
+        return self.aggregation not in (SUM, DIFFERENCE)
+
+    @property
+    def query_string(self) -> dict[str, str]:
+        """The filters of the view the KPI is drawn on."""
+        return dict(self.filters)
 
 
 REGISTRY: tuple[KpiDefinition, ...] = (
@@ -77,7 +83,7 @@ REGISTRY: tuple[KpiDefinition, ...] = (
         "connectivity",
         WEIGHTED_MEAN,
         "/connectivity",
-        (("metric", "4g"), ("breakdown", "rural")),
+        (("metric", "4g"),),
         breakdown="rural",
         bounds=SHARE,
         label=N_("Rural population covered by 4G"),
@@ -88,7 +94,7 @@ REGISTRY: tuple[KpiDefinition, ...] = (
         "connectivity",
         DIFFERENCE,
         "/connectivity",
-        (("metric", "internet"),),
+        (("metric", "4g"),),
         label=N_("Urban–rural gap in internet use"),
         unit=N_("points"),
         lower_is_better=True,
@@ -108,10 +114,11 @@ REGISTRY: tuple[KpiDefinition, ...] = (
         "connectivity",
         SUM,
         "/connectivity",
-        (("metric", "uncovered"),),
+        (("metric", "3g"),),
         label=N_("People without 3G or better coverage"),
         unit=N_("people"),
         lower_is_better=True,
+        decimals=0,
         bounds=(0.0, None),
     ),
     KpiDefinition(

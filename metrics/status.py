@@ -25,6 +25,8 @@ import numpy as np
 MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "met", "on_track", "at_risk", "off_track", "no_data"
 STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
 LINEAR = "linear"  # the method of :func:`assess`, named on every status it makes
+MISSED = "missed"  # a target whose year is over, not reached by then
+OBSERVED = "observed"  # the method of a passed target's status: the value observed by its year's end
 AT_RISK_SHARE = 0.75
 WINDOW = 5
 RULE = (
@@ -81,7 +83,9 @@ class Progress:
 
 
 def _better_or_equal(a: float, b: float, higher_is_better: bool) -> bool:
-    return a >= b if higher_is_better else a <= b
+    """``a`` at least as good as ``b``, up to rounding (a projection equal to its target is on track)."""
+    tolerance = 1e-9 * max(1.0, abs(b))
+    return a >= b - tolerance if higher_is_better else a <= b + tolerance
 
 
 def assess(

@@ -8,6 +8,7 @@ from it, so a copied link reproduces the view and back/forward work.
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -23,13 +24,15 @@ from components.connectivity_figures import (
     technology_mix_figure,
     urban_rural_figure,
 )
-from components.connectivity_kpis import series_kpi, urban_rural_gap
 from components.connectivity_table import priority_table
 from components.district_map import clicked_code, district_map
 from components.kpi_card import kpi_card
+from components.registry_kpi import kpi_from_registry
 from data_loaders import boundaries
-from data_loaders.queries import common, connectivity
+from data_loaders.queries import common, connectivity, kpis
 from i18n import N_, normalise, translator
+from metrics import kpis as registry
+from metrics.kpis import applicable_target
 from pages._data import guarded, query
 
 dash.register_page(
@@ -63,9 +66,10 @@ PRIORITY, UNIT_CODES, PLACE = "conn-priority", "conn-unit-codes", "conn-place"
 NEIGHBOURS = ["TJ", "KG", "UZ", "KZ", "AF"]
 REGIONS = ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 SYNTHETIC = ["DEMO-SYNTHETIC"]
-INTERNET_USERS = "IT.NET.USER.ZS"  # real ITU/World Bank series, national
 DISTRICT_INTERNET = "TJ.NET.USER.ZS"  # synthetic district estimate with urban/rural breakdowns
 SCHOOLS, SPEED = "TJ.SCH.FBB.ZS", "TJ.MOB.DLSPD.MED"
+# the registry keys of the KPI cards, in the order shown
+CARDS = ("coverage_4g", "coverage_4g_rural", "urban_rural_gap", "schools_broadband", "download_speed", "internet_users")
 BENCHMARK_CODES = ["IT.NET.USER.ZS", "IT.CEL.SETS.P2", "IT.NET.BBND.P2"]
 # Known breaks, as documented in each indicator's method text and SOURCES.md (Caveats).
 SERIES_BREAKS = [
@@ -142,62 +146,17 @@ def _weighted(indicator: str, level: str, code: str, f: dict, breakdown: str = "
     return query(connectivity.weighted_series, indicator, level, breakdown, geo_codes, f["from"], f["to"])
 
 
-def _targets(indicator: str, code: str) -> pd.DataFrame:
-    frame = query(common.targets, indicator)
-    return frame[(frame["geo_code"] == code) & (frame["breakdown"] == "total")]
-
-
-def _kpis(f: dict, level: str, code: str, t) -> list:  # noqa: ANN001
-    """The six KPI cards for the selected place (the internet-users card is national and real)."""
-    lang = f["lang"]
-    meta = {c: query(common.indicator, c, lang) for c in (connectivity.COVERAGE_4G, SCHOOLS, SPEED, INTERNET_USERS)}
-    gap = urban_rural_gap(
-        _weighted(DISTRICT_INTERNET, level, code, f, "urban"), _weighted(DISTRICT_INTERNET, level, code, f, "rural")
-    )
-    internet = query(common.series, INTERNET_USERS, ["TJ"], "total", lang)
-    internet = internet[internet["period"] <= (f["to"] or "9999")[:4]]
-    four_g = meta[connectivity.COVERAGE_4G]
+def _kpis(f: dict, level: str, code: str) -> list:
+    """The KPI cards for the selected place, from the registry (internet users is national and real)."""
+    today = date.today()
     return [
-        series_kpi(
-            t("Population covered by 4G"),
-            _weighted(connectivity.COVERAGE_4G, level, code, f),
-            four_g["unit"],
-            targets=_targets(connectivity.COVERAGE_4G, code),
-            synthetic=True,
-        ),
-        series_kpi(
-            t("Rural population covered by 4G"),
-            _weighted(connectivity.COVERAGE_4G, level, code, f, "rural"),
-            four_g["unit"],
-            synthetic=True,
-        ),
-        series_kpi(
-            t("Urban–rural gap in internet use"),
-            gap,
-            t("points"),
-            higher_is_better=False,
-            synthetic=True,
-        ),
-        series_kpi(
-            t("Schools with fixed broadband"),
-            _weighted(SCHOOLS, level, code, f),
-            meta[SCHOOLS]["unit"],
-            targets=_targets(SCHOOLS, code),
-            synthetic=True,
-        ),
-        series_kpi(
-            t("Median mobile download speed"),
-            _weighted(SPEED, level, code, f),
-            meta[SPEED]["unit"],
-            targets=_targets(SPEED, code),
-            synthetic=True,
-        ),
-        series_kpi(
-            t("Internet users, Tajikistan (ITU)"),
-            internet,
-            meta[INTERNET_USERS]["unit"],
-            targets=_targets(INTERNET_USERS, "TJ"),
-        ),
+        kpi_from_registry(
+            registry.get(key),
+            query(kpis.kpi_data, key, today, f["lang"], level, code, f["from"], f["to"]),
+            today,
+            f["lang"],
+        )
+        for key in CARDS
     ]
 
 
@@ -337,8 +296,8 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
     profile_indicator = connectivity.COVERAGE_4G if column == "uncovered" else indicator
     profile_meta = query(common.indicator, profile_indicator, f["lang"])
     four_g = query(common.indicator, connectivity.COVERAGE_4G, f["lang"])
-    target = _targets(connectivity.COVERAGE_4G, "TJ")
-    target_value = float(target.sort_values("year")["value"].iloc[-1]) if len(target) else 100.0
+    goal = applicable_target(query(kpis.kpi_data, "coverage_4g", date.today(), f["lang"]).targets, date.today())
+    target_value = float(goal["value"]) if goal is not None else 100.0
     ranking = query(connectivity.priorities, f["to"], target_value, f["region"], f["lang"])
     bench, titles = _benchmark(f["lang"])
     breaks = [SeriesBreak(b.indicator_code, b.geo_code, b.before, b.after, t(b.note)) for b in SERIES_BREAKS]
@@ -362,7 +321,7 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
             dbc.Row(
                 [
                     dbc.Col(kpi_card(k, f"conn-kpi-{i}", f["lang"]), xs=12, sm=6, lg=4, xl=2, className="mb-3")
-                    for i, k in enumerate(_kpis(f, level, code, t))
+                    for i, k in enumerate(_kpis(f, level, code))
                 ]
             ),
             dbc.Row(

@@ -1,6 +1,6 @@
-"""Overview: what a decision-maker sees first. The headline KPIs of the three themes, each with
-its target and status, a sparkline and a link to its view; then what changed and how fresh the
-data is. Every number is read from the database through the query layer."""
+"""Overview: what a decision-maker sees first. A roll-up line per theme ("2 on track, 1 at risk"),
+then each theme's KPIs from the registry, worst-off first, each with its target, status, a
+sparkline and a link to its view; then what changed and how fresh the data is."""
 
 from __future__ import annotations
 
@@ -9,17 +9,20 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import html
 
 from components.chart_card import chart_card
 from components.figures import line_figure
-from components.kpi_card import kpi_card
-from components.overview_cards import build_kpi, uncovered
+from components.kpi_card import Kpi, kpi_card
 from components.overview_changes import freshness_table, largest_moves, loads_list, moves_list
-from data_loaders.queries import common, connectivity, overview, targets
+from components.registry_kpi import kpi_from_registry
+from data_loaders.queries import common, kpis, overview
 from i18n import N_, normalise, translator
-from metrics.status import RULE
+from metrics import kpis as registry
+from metrics.anticipated_progress import RULE as ESCAP_RULE
+from metrics.anticipated_progress import SEVERITY, rollup
+from metrics.kpis import KpiDefinition
+from metrics.status import NO_DATA
 from pages._data import guarded, query
 
 dash.register_page(
@@ -32,98 +35,79 @@ dash.register_page(
 )
 
 NEIGHBOURS = ["TJ", "KG", "UZ", "KZ", "AF"]
-UNCOVERED = "uncovered"  # not an indicator: people outside 3G coverage, from coverage and population
-THEMES = {"connectivity": N_("Connectivity"), "it_sector": N_("IT sector"), "park": N_("IT Park")}
-# (indicator code, geo, theme, view path, view filters): the headline KPIs, in the order shown.
-CARDS = (
-    ("IT.NET.USER.ZS", "TJ", "connectivity", "/data", {"indicator": "IT.NET.USER.ZS"}),
-    ("TJ.MOB.4G.POP.ZS", "TJ", "connectivity", "/connectivity", {"metric": "4g"}),
-    (UNCOVERED, "TJ", "connectivity", "/connectivity", {"metric": "uncovered"}),
-    ("TJ.SCH.FBB.ZS", "TJ", "connectivity", "/connectivity", {"metric": "schools"}),
-    ("TJ.MOB.DLSPD.MED", "TJ", "connectivity", "/connectivity", {"metric": "speed"}),
-    ("TJ.IT.COMP.ACTIVE", "TJ", "it_sector", "/it-sector", {"view": "absolute"}),
-    ("TJ.IT.JOBS", "TJ", "it_sector", "/it-sector", {"view": "absolute"}),
-    ("TJ.IT.EXP.USD", "TJ", "it_sector", "/it-sector", {"view": "absolute"}),
-    ("TJ.PARK.OCC.ZS", "TJ-DU", "park", "/park", {}),
-    ("TJ.PARK.TENANTS", "TJ-DU", "park", "/park", {}),
-    ("TJ.PARK.JOBS", "TJ-DU", "park", "/park", {}),
-)
+# the registry keys shown, per theme; within a theme the worst-off KPI comes first
+CARDS = {
+    "connectivity": (
+        "coverage_4g_rural",
+        "urban_rural_gap",
+        "coverage_4g",
+        "uncovered_3g",
+        "schools_broadband",
+        "download_speed",
+        "internet_users",
+    ),
+    "it_sector": ("it_companies", "it_jobs", "it_exports"),
+    "park": ("park_occupancy", "park_tenants", "park_jobs"),
+}
 
 
-def card_id(code: str) -> str:
-    """The DOM id of a KPI card (dots are not valid in CSS selectors)."""
-    return "ovw-kpi-" + code.lower().replace(".", "-")
+def card_id(key: str) -> str:
+    """The DOM id of a KPI card."""
+    return "ovw-kpi-" + key.replace("_", "-")
 
 
-def _href(path: str, filters: dict, lang: str, today: date) -> str:
-    params = dict(filters)
-    if path == "/park":
+def _href(definition: KpiDefinition, lang: str, today: date) -> str:
+    params = definition.query_string
+    if definition.page == "/park":
         params["as_of"] = today.isoformat()
     params["lang"] = lang
-    return dash.get_relative_path(path) + "?" + urlencode(params)
+    return dash.get_relative_path(definition.page) + "?" + urlencode(params)
 
 
-def _kpi(code: str, geo: str, path: str, filters: dict, lang: str, today: date):  # noqa: ANN202
+def _kpi(key: str, lang: str, today: date) -> Kpi:
+    definition = registry.get(key)
+    data = query(kpis.kpi_data, key, today, lang)
+    return kpi_from_registry(definition, data, today, lang, _href(definition, lang, today))
+
+
+def _worst_first(cards: list[tuple[str, Kpi]]) -> list[tuple[str, Kpi]]:
+    def rank(card: tuple[str, Kpi]) -> int:
+        return SEVERITY.index(card[1].progress.status if card[1].progress else NO_DATA)
+
+    return sorted(cards, key=rank)  # stable: the listed order within a status
+
+
+def rollup_line(theme: str, cards: list[tuple[str, Kpi]], lang: str) -> str:
+    """ "Connectivity: 2 on track, 1 at risk, 3 off track, 1 without target"."""
     t = translator(lang)
-    href = _href(path, filters, lang, today)
-    if code == UNCOVERED:
-        series = uncovered(query(connectivity.weighted_series, "TJ.MOB.3G.POP.ZS"))
-        no_target = pd.DataFrame(columns=["year", "value"])
-        label, unit = t("People without 3G or better coverage"), t("people")
-        return build_kpi(
-            label,
-            unit,
-            series,
-            no_target,
-            today,
-            decimals=0,
-            higher_is_better=False,
-            synthetic=True,
-            href=href,
-            lang=lang,
-        )
-    meta = query(common.indicator, code, lang)
-    series = query(targets.indicator_series, code, geo, today)
-    all_targets = query(targets.targets, lang)
-    mine = all_targets[(all_targets["indicator_code"] == code) & (all_targets["geo_code"] == geo)]
-    label = meta["name"] + (f" ({t('Dushanbe')})" if geo == "TJ-DU" and path != "/park" else "")
-    note = t("illustrative") if len(mine) and mine["illustrative"].any() else ""
-    return build_kpi(
-        label,
-        meta["unit"],
-        series,
-        mine,
-        today,
-        decimals=int(meta["decimals"]),
-        higher_is_better=meta["direction"] == "higher",
-        synthetic=meta["source_kind"] == "synthetic",
-        href=href,
-        target_note=note,
-        lang=lang,
+    counts = rollup([k.progress.status if k.progress else NO_DATA for _key, k in cards])
+    text = t("{theme}: {on_track} on track, {at_risk} at risk, {off_track} off track").format(
+        theme=t(registry.THEMES[theme]), **counts
     )
+    if counts["no_target"]:
+        text += ", " + t("{count} without target").format(count=counts["no_target"])
+    return text
 
 
 def _kpi_section(theme: str, cards: list, lang: str) -> html.Div:
     t = translator(lang)
     return html.Div(
         [
-            html.H2(t(THEMES[theme]), className="h5 mt-2"),
+            html.H2(t(registry.THEMES[theme]), className="h5 mt-2"),
             dbc.Row(
-                [
-                    dbc.Col(kpi_card(kpi, card_id(code), lang), xs=12, sm=6, lg=4, xl=3, className="mb-3")
-                    for code, kpi in cards
-                ]
+                [dbc.Col(kpi_card(kpi, card_id(key), lang), xs=12, sm=6, lg=3, className="mb-3") for key, kpi in cards],
+                className="g-2",
             ),
         ],
         className=f"ovw-section ovw-{theme}",
     )
 
 
-def _changes(kpis: list, lang: str, today: date) -> dbc.Row:
+def _changes(cards: list, lang: str, today: date) -> dbc.Row:
     t = translator(lang)
-    names = {code: t(name) for code, name in THEMES.items()}
+    names = {code: t(name) for code, name in registry.THEMES.items()}
     panels = [
-        (t("Largest moves since the previous period"), moves_list(largest_moves(kpis), lang)),
+        (t("Largest moves since the previous period"), moves_list(largest_moves(cards), lang)),
         (t("Newest data loaded"), loads_list(query(overview.recent_loads, 5), lang)),
         (t("How fresh each theme's data is"), freshness_table(query(overview.freshness, today), names, today, lang)),
     ]
@@ -148,25 +132,31 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise(lang)
     t = translator(lang)
     today = date.today()
-    built = [(code, theme, _kpi(code, geo, path, filters, lang, today)) for code, geo, theme, path, filters in CARDS]
+    sections = {theme: _worst_first([(key, _kpi(key, lang, today)) for key in keys]) for theme, keys in CARDS.items()}
     internet = query(common.series, "IT.NET.USER.ZS", NEIGHBOURS, "total", lang)
     return html.Div(
         [
-            html.H1(t("Overview"), className="h3"),
-            html.P(t("Where Tajikistan's digitalization stands today."), className="text-muted"),
+            html.H1(t("Overview"), className="h3 mb-1"),
+            html.Ul(
+                [
+                    html.Li(rollup_line(theme, cards, lang), className=f"ovw-rollup-{theme}")
+                    for theme, cards in sections.items()
+                ],
+                className="list-unstyled small mb-2 ovw-rollup",
+            ),
+            *[_kpi_section(theme, cards, lang) for theme, cards in sections.items()],
             dbc.Alert(
                 [
                     html.Strong(t("How the status is decided. ")),
-                    t(RULE),
+                    t(ESCAP_RULE),
                     " ",
                     t("Targets marked illustrative were set by this project for demonstration; they are not official."),
                 ],
                 color="light",
                 className="small border ovw-rule",
             ),
-            *[_kpi_section(theme, [(c, k) for c, th, k in built if th == theme], lang) for theme in THEMES],
             html.H2(t("What changed"), className="h5 mt-2"),
-            _changes([k for _c, _th, k in built], lang, today),
+            _changes([k for cards in sections.values() for _key, k in cards], lang, today),
             chart_card(
                 "overview-internet-users",
                 t("Individuals using the Internet, Tajikistan and neighbours"),

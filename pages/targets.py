@@ -3,19 +3,25 @@ of the recent trend, the gap and the status; filtered by theme and region throug
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card
-from components.overview_cards import period_label, pick_target, progress_of
+from components.kpi_card import METHOD_LABELS, STATUS_LABELS
+from components.registry_kpi import period_label
 from components.targets_chart import baseline_of, target_figure, targets_table
 from data_loaders.queries import common, targets
 from i18n import N_, normalise, translator
-from metrics.status import MET, METHOD, NO_DATA, RULE, assess, decimal_year
+from metrics.anticipated_progress import BASE_YEAR, assess_kpi
+from metrics.anticipated_progress import RULE as ESCAP_RULE
+from metrics.kpis import SHARE, clip, past_targets
+from metrics.status import MET, METHOD, MISSED, NO_DATA, OBSERVED, RULE, Progress, assess, decimal_year
 from pages._data import guarded, query
 
 dash.register_page(
@@ -84,6 +90,22 @@ def _controls(theme: str | None, region: str | None, lang: str) -> dbc.Row:
     )
 
 
+def _bounds(value_type: str) -> tuple[float | None, float | None]:
+    return SHARE if value_type == "percent" else (0.0, None)
+
+
+def _status(times: list, values: list, target, today: date, higher: bool, series) -> Progress:  # noqa: ANN001
+    """A passed target is met or missed by the value observed by its year's end; a coming one is
+    assessed by the ESCAP method (the linear projection where ESCAP cannot decide)."""
+    if target.year >= today.year:
+        return assess_kpi(times, values, target.value, target.year, higher_is_better=higher)
+    frame = pd.DataFrame({"year": [target.year], "value": [target.value]})
+    ((_year, _value, met),) = past_targets(frame, series, today, lower_is_better=not higher)
+    status = NO_DATA if met is None else (MET if met else MISSED)
+    latest = values[-1] if values else None
+    return Progress(status, latest, times[-1] if times else None, None, target.value, target.year, method=OBSERVED)
+
+
 def _target_block(group, region: str | None, today: date, lang: str):  # noqa: ANN001, ANN202
     """The chart of one indicator's targets and its table rows."""
     t = translator(lang)
@@ -91,48 +113,58 @@ def _target_block(group, region: str | None, today: date, lang: str):  # noqa: A
     geo = region or first["geo_code"]
     series = query(targets.indicator_series, first["indicator_code"], geo, today).dropna(subset=["value"])
     higher = first["direction"] == "higher"
-    progress = progress_of(series, pick_target(group, today.year), higher)
+    bounds = _bounds(first["value_type"])
     times = [decimal_year(d) for d in series["period_end"]]
+    values = [float(v) for v in series["value"]]
     base = baseline_of(series)
+    geo_name = query(common.geos, None, lang).set_index("code")["name"].get(geo, geo)
     rows = []
     for target in group.itertuples():
-        p = assess(times, list(series["value"]), target.value, target.year, higher_is_better=higher, baseline=base)
+        linear = assess(times, values, target.value, target.year, higher_is_better=higher, baseline=base)
+        projected, clipped = clip(linear.projected, bounds)
         rows.append(
             {
                 "name": first["name"],
                 "unit": first["unit"],
-                "geo_name": query(common.geos, None, lang).set_index("code")["name"].get(geo, geo),
+                "geo_name": geo_name,
                 "year": target.year,
                 "target": target.value,
                 "decimals": int(first["decimals"]),
                 "baseline": base[1] if base else None,
                 "latest_period": period_label(str(series["period"].iloc[-1]), lang) if len(series) else "",
-                "progress": p,
+                "progress": _status(times, values, target, today, higher, series),
+                "projection": replace(linear, projected=projected),
+                "clipped": clipped,
                 "illustrative": bool(target.illustrative),
             }
         )
     # the chart projects to the next target still to reach, so a met 2026 target does not hide 2027's trend
-    pending = [r["progress"] for r in rows if r["year"] >= today.year and r["progress"].status != MET]
-    progress = pending[0] if pending else progress
+    pending = [r for r in rows if r["year"] >= today.year and r["progress"].status != MET]
+    shown = pending[0] if pending else rows[-1]
     illustrative = bool(group["illustrative"].any())
-    where = rows[0]["geo_name"] + (
-        f" {t('against the national target')}" if region and first["geo_code"] == "TJ" else ""
-    )
+    where = geo_name + (f" {t('against the national target')}" if region and first["geo_code"] == "TJ" else "")
     title = first["name"] + (f" ({t('illustrative target')})" if illustrative else "")
+    progress = shown["progress"]
     status = (
-        f"{t('status against the')} {progress.target_year} {t('target')}: {t(progress.status.replace('_', ' '))}"
+        t("status against the {year} target: {status} ({method})").format(
+            year=progress.target_year,
+            status=t(STATUS_LABELS[progress.status][0]),
+            method=t(METHOD_LABELS[progress.method]),
+        )
         if progress.status != NO_DATA
-        else t("no data")
+        else t("no data yet")
     )
     subtitle = f"{where}, {first['unit']} · {status} · {t('projection')}: {t(METHOD)}"
-    sources = query(
-        common.sources, sorted({*group["source_code"], *_series_sources(first["indicator_code"])}), lang=lang
-    )
+    if any(r["clipped"] for r in rows):
+        subtitle += f" · {t('projection clipped at 100 %')}" if bounds == SHARE else ""
+    # the caption names the sources of the series; an illustrative target is labelled in the title
+    codes = set(_series_sources(first["indicator_code"]))
+    codes |= {c for c, ill in zip(group["source_code"], group["illustrative"], strict=True) if not ill}
     card = chart_card(
         chart_id(first["indicator_code"], first["geo_code"]),
         title,
-        target_figure(series, group, progress, first["unit"], int(first["decimals"]), lang),
-        sources,
+        target_figure(series, group, shown["projection"], first["unit"], int(first["decimals"]), lang, bounds=bounds),
+        query(common.sources, sorted(codes), lang=lang),
         subtitle=subtitle,
         lang=lang,
     )
@@ -172,17 +204,31 @@ def layout(lang: str | None = None, theme: str | None = None, region: str | None
                 color="warning",
                 className="small",
             ),
-            html.P(
+            html.Div(
                 [
-                    html.Strong(t("How the status is decided. ")),
-                    t(RULE),
-                    " ",
-                    t(
-                        "Baseline: the last value of 2019 (the Digital Economy Concept was adopted on 30.12.2019), "
-                        "or the first value when the series starts later."
+                    html.P([html.Strong(t("How the status is decided. ")), t(ESCAP_RULE)], className="mb-1"),
+                    html.P(
+                        t(
+                            "A target whose year is over is shown as met or missed by the value observed by the end "
+                            "of that year. Base year of the ESCAP method: {year}."
+                        ).format(year=BASE_YEAR),
+                        className="mb-1",
+                    ),
+                    html.P(
+                        [
+                            html.Strong(t("The projection in the charts and the table. ")),
+                            t(RULE),
+                            " ",
+                            t(
+                                "Baseline of the path needed: the last value of 2019 (the Digital Economy Concept was "
+                                "adopted on 30.12.2019), or the first value when the series starts later. A share is "
+                                "never projected above 100 %."
+                            ),
+                        ],
+                        className="mb-0",
                     ),
                 ],
-                className="small text-muted tgt-rule",
+                className="small text-muted tgt-rule mb-3",
             ),
             _controls(theme, region, lang),
             html.H2(t("Summary"), className="h5"),

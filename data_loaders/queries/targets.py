@@ -33,7 +33,7 @@ SERIES_COLUMNS = ["period", "period_end", "value"]
 def targets(engine: Engine, lang: str = "en") -> pd.DataFrame:
     """Every target with its indicator's name, unit, decimals, direction and theme, and its geo.
 
-    Columns: indicator_code, name, unit, decimals, direction, theme, frequency, geo_code, geo_name,
+    Columns: indicator_code, name, unit, decimals, direction, value_type, theme, frequency, geo_code, geo_name,
     year, value, document, illustrative, source_code.
     """
     lang = _lang(lang)
@@ -45,6 +45,7 @@ def targets(engine: Engine, lang: str = "en") -> pd.DataFrame:
             getattr(i, f"unit_{lang}").label("unit"),
             i.decimals,
             i.direction,
+            i.value_type,
             i.theme,
             i.frequency,
             t.geo_code,

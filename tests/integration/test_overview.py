@@ -31,14 +31,22 @@ def test_ovw001_cards_show_database_values(dash_duo, dashboard, seeded_sqlite_ur
     )
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
-    dash_duo.wait_for_text_to_equal("#ovw-kpi-tj-it-comp-active .kpi-value", f"{companies:,}", timeout=15)
-    dash_duo.wait_for_text_to_equal("#ovw-kpi-tj-it-jobs .kpi-value", f"{jobs:,}")
-    dash_duo.wait_for_text_to_equal("#ovw-kpi-it-net-user-zs .kpi-value", f"{internet:,.1f}")
-    # every headline card has its status or says it has no target; the rule is stated on the page
-    assert len(dash_duo.find_elements(".kpi-card")) == 11
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-it-companies .kpi-value", f"{companies:,}", timeout=15)
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-it-jobs .kpi-value", f"{jobs:,}")
+    dash_duo.wait_for_text_to_equal("#ovw-kpi-internet-users .kpi-value", f"{internet:,.1f}")
+    # every registry card of the overview is there, rural coverage and the rural-urban gap included;
+    # each status names its method, and the method is stated on the page
+    assert len(dash_duo.find_elements(".kpi-card")) == 13
+    assert dash_duo.find_element("#ovw-kpi-coverage-4g-rural .kpi-value").text
+    assert dash_duo.find_element("#ovw-kpi-urban-rural-gap .kpi-value").text
     assert "How the status is decided" in dash_duo.find_element(".ovw-rule").text
-    assert "Off track" in dash_duo.find_element("#ovw-kpi-tj-it-comp-active").text
-    assert "illustrative" in dash_duo.find_element("#ovw-kpi-tj-it-comp-active").text
+    assert "ESCAP" in dash_duo.find_element(".ovw-rule").text
+    companies_card = dash_duo.find_element("#ovw-kpi-it-companies").text
+    assert "Target 2030" in companies_card and "ESCAP method" in companies_card and "illustrative" in companies_card
+    # the 2022 internet-use value says it is old; a roll-up line per theme answers "on track?"
+    assert "latest available: 2022" in dash_duo.find_element("#ovw-kpi-internet-users").text
+    rollup = dash_duo.find_element(".ovw-rollup-connectivity").text
+    assert rollup.startswith("Connectivity: ") and "on track" in rollup and "off track" in rollup
     dash_duo.wait_for_element("#ovw-changes .ovw-moves li")
     assert foreign_requests(dash_duo) == []
     assert dash_duo.get_logs() == []
@@ -47,7 +55,7 @@ def test_ovw001_cards_show_database_values(dash_duo, dashboard, seeded_sqlite_ur
 def test_ovw002_card_link_opens_view_with_filters(dash_duo, dashboard):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
-    link = dash_duo.wait_for_element("#ovw-kpi-tj-mob-4g-pop-zs a", timeout=15)
+    link = dash_duo.wait_for_element("#ovw-kpi-coverage-4g a", timeout=15)
     click_when_clickable(dash_duo, link.find_element("css selector", ".kpi-value"))
     dash_duo.wait_for_contains_text("h1", "coverage", timeout=15)
     url = urlparse(dash_duo.driver.current_url)
@@ -59,7 +67,7 @@ def test_ovw002_card_link_opens_view_with_filters(dash_duo, dashboard):
 def test_ovw003_park_card_links_with_date(dash_duo, dashboard):
     dash_duo.start_server(dashboard)
     dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
-    href = dash_duo.wait_for_element("#ovw-kpi-tj-park-occ-zs a", timeout=15).get_attribute("href")
+    href = dash_duo.wait_for_element("#ovw-kpi-park-occupancy a", timeout=15).get_attribute("href")
     url = urlparse(href)
     assert url.path == "/park"
     assert set(parse_qs(url.query)) == {"as_of", "lang"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from dash.testing.wait import until
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import create_engine, text
 
 
@@ -28,6 +30,15 @@ def test_tgt001_theme_filter_writes_url_and_filters(dash_duo, dashboard, seeded_
     dash_duo.wait_for_element("#tgt-charts .main-svg g.trace", timeout=15)
     assert len(dash_duo.find_elements(".tgt-row")) == total
     assert "illustrative target" in dash_duo.find_element(".tgt-table").text
+    # every status names its method; a passed target is met or missed, never "at risk"
+    table = dash_duo.find_element(".tgt-table").text
+    assert "ESCAP method" in table and "Target missed" in table
+    # the chart without observations says so in words
+    assert "No data yet" in dash_duo.find_element("#tgt-chart-uz-itserv-exports-usd-uz").text
+    # the longer method note puts the controls lower: bring the dropdown into view once the charts have drawn
+    dropdown = dash_duo.find_element("#tgt-theme")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", dropdown)
+    WebDriverWait(dash_duo.driver, 15).until(EC.element_to_be_clickable(dropdown))
     dash_duo.select_dcc_dropdown("#tgt-theme", value="IT Park")
     until(lambda: len(dash_duo.find_elements(".tgt-row")) == park, timeout=15)
     query = parse_qs(urlparse(dash_duo.driver.current_url).query)

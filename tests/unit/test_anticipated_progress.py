@@ -11,10 +11,13 @@ import math
 import pytest
 
 from metrics.anticipated_progress import (
+    BASE_YEAR,
     DETERIORATION,
     ESCAP,
     INSUFFICIENT,
     MODERATE,
+    MODERATE_RATIO,
+    ON_TRACK_RATIO,
     RULE,
     anticipated_progress,
     category,
@@ -108,5 +111,12 @@ def test_thresholds_are_inclusive_at_the_lower_bound():
 
 
 def test_rule_states_the_method_thresholds_and_base_year():
-    for text in ("ESCAP", "2015", "95%", "60%", "Deterioration", "Target achieved"):
+    for text in (
+        "ESCAP",
+        f"({BASE_YEAR},",
+        f"at least {ON_TRACK_RATIO * 100:.0f} %",
+        f"{MODERATE_RATIO * 100:.0f} % to",
+    ):
         assert text in RULE
+    for status in ("Target achieved", "On track", "Moderate progress", "Insufficient progress", "Deterioration"):
+        assert status in RULE

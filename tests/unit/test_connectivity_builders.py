@@ -15,13 +15,9 @@ from components.connectivity_figures import (
     technology_mix_figure,
     urban_rural_figure,
 )
-from components.connectivity_kpis import next_target, series_kpi, urban_rural_gap
 from components.connectivity_table import priority_table
 from components.district_map import NO_DATA_FILL, clicked_code, district_map
 from data_loaders import boundaries
-from metrics.status import MET, OFF_TRACK, ON_TRACK
-
-EMPTY = pd.DataFrame(columns=["period", "period_start", "value"])
 
 
 def quarters(values: list[float], first_year: int = 2025) -> pd.DataFrame:
@@ -32,49 +28,6 @@ def quarters(values: list[float], first_year: int = 2025) -> pd.DataFrame:
 
 def is_empty_message(fig) -> bool:  # noqa: ANN001
     return not fig.data and len(fig.layout.annotations) == 1
-
-
-# ---------------------------------------------------------------- KPIs
-
-
-def test_next_target_picks_the_next_due():
-    targets = pd.DataFrame({"year": [2030, 2025], "value": [95.0, 75.0]})
-    assert next_target(targets, 2024) == (75.0, 2025)
-    assert next_target(targets, 2026) == (95.0, 2030)
-    assert next_target(targets, 2031) == (75.0, 2025)  # all passed: the earliest, as the card shows it
-    assert next_target(targets.iloc[:0], 2026) is None
-
-
-def test_series_kpi_latest_previous_and_status():
-    targets = pd.DataFrame({"year": [2030], "value": [95.0]})
-    kpi = series_kpi("4G", quarters([60, 70, 80]).iloc[::-1], "%", targets=targets, synthetic=True)
-    assert (kpi.value, kpi.previous, kpi.period) == (80, 70, "2025-Q3")
-    assert kpi.progress.status == ON_TRACK and kpi.progress.target == 95 and kpi.synthetic
-    met = series_kpi("4G", quarters([96.0]), "%", targets=targets)
-    assert met.progress.status == MET and met.previous is None
-
-
-def test_series_kpi_lower_is_better():
-    targets = pd.DataFrame({"year": [2030], "value": [5.0]})
-    falling = series_kpi("gap", quarters([20, 18, 16]), "points", targets=targets, higher_is_better=False)
-    assert falling.progress.status == ON_TRACK and not falling.higher_is_better
-    rising = series_kpi("gap", quarters([16, 18, 20]), "points", targets=targets, higher_is_better=False)
-    assert rising.progress.status == OFF_TRACK
-
-
-def test_series_kpi_no_rows_and_no_target():
-    empty = series_kpi("4G", EMPTY, "%", targets=pd.DataFrame({"year": [2030], "value": [95.0]}))
-    assert empty.value is None and empty.period == "" and empty.progress is None
-    untargeted = series_kpi("4G", quarters([50, 55]), "%")
-    assert untargeted.progress is None and untargeted.value == 55
-
-
-def test_urban_rural_gap_by_hand():
-    urban = quarters([80.0, 85.0, 90.0])
-    rural = quarters([50.0, 60.0])  # one period fewer: only common periods count
-    gap = urban_rural_gap(urban, rural)
-    assert gap["period"].tolist() == ["2025-Q1", "2025-Q2"] and gap["value"].tolist() == [30.0, 25.0]
-    assert urban_rural_gap(urban, EMPTY).empty
 
 
 # ---------------------------------------------------------------- map
@@ -94,7 +47,7 @@ def test_district_map_colours_hover_and_selection():
     assert [t.meta for t in units] == ["A", "B", "C"]  # trace i is shapes[i]
     assert "Alpha" in units[0].text and "40.0 %" in units[0].text and "2026-Q3" in units[0].text
     assert "demo" in units[0].text
-    assert units[2].fillcolor == NO_DATA_FILL and "no data" in units[2].text
+    assert units[2].fillcolor == NO_DATA_FILL and "not reported" in units[2].text
     assert units[0].fillcolor != units[1].fillcolor
     assert units[1].line.width > units[0].line.width  # the selected unit stands out
     assert outline.hoverinfo == "skip" and bar.marker.showscale

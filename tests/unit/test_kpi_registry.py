@@ -45,13 +45,15 @@ def test_every_kpi_resolves_to_an_indicator_targets_and_flags(seeded_engine, kpi
 
 def test_flags_follow_the_sources_of_the_rows(seeded_engine):
     # internet users are real ITU figures; 4G coverage is synthetic; park occupancy is derived
-    # from synthetic leases; every seeded target is illustrative, except none for the rural card
+    # from synthetic leases; every seeded target is illustrative
     assert not flags_from_sources(kpi_source_kinds(seeded_engine, get("internet_users"))).synthetic
     assert flags_from_sources(kpi_source_kinds(seeded_engine, get("coverage_4g"))).synthetic
     assert flags_from_sources(kpi_source_kinds(seeded_engine, get("park_occupancy"))).synthetic
     users = kpi_targets(seeded_engine, get("internet_users"))
     assert list(users["year"]) == [2025, 2030] and users["illustrative"].all()
-    assert kpi_targets(seeded_engine, get("coverage_4g_rural")).empty
+    # a breakdown without targets of its own is measured against its indicator's; a gap has none
+    assert list(kpi_targets(seeded_engine, get("coverage_4g_rural"))["year"]) == [2025, 2030]
+    assert kpi_targets(seeded_engine, get("urban_rural_gap")).empty
 
 
 def test_keys_are_unique():

@@ -1,15 +1,19 @@
-"""Overview builders as plain functions: cards from series, moves, uncovered people."""
+"""Overview builders as plain functions: the one KPI card builder fed by the registry, moves."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from components.kpi_card import Kpi, kpi_card, sparkline
-from components.overview_cards import build_kpi, pick_target, uncovered
 from components.overview_changes import freshness_table, largest_moves, loads_list, moves_list
-from metrics.status import MET, OFF_TRACK, ON_TRACK
+from components.registry_kpi import kpi_from_registry
+from data_loaders.queries.kpis import KpiData
+from metrics import kpis as registry
+from metrics.anticipated_progress import DETERIORATION, ESCAP
+from metrics.status import MET, ON_TRACK
 
 TODAY = date(2026, 11, 28)
 
@@ -27,56 +31,72 @@ def series(values, first=2020):
 TARGETS = pd.DataFrame({"year": [2025, 2030], "value": [50.0, 100.0]})
 
 
-def test_pick_target_prefers_the_next_deadline():
-    assert pick_target(TARGETS, 2026)["year"] == 2030
-    assert pick_target(TARGETS, 2024)["year"] == 2025
-    assert pick_target(TARGETS, 2031)["year"] == 2030  # all passed: the last one
-    assert pick_target(TARGETS.iloc[0:0], 2026) is None
-
-
-def test_build_kpi_with_trend_and_target():
-    kpi = build_kpi("Users", "%", series([10, 20, 30, 40, 50, 60]), TARGETS, TODAY, target_note="illustrative")
-    assert (kpi.value, kpi.previous, kpi.period) == (60, 50, "2025")
-    # +10 a year: 120 at the end of 2030 >= 100
-    assert kpi.progress.status == ON_TRACK and kpi.progress.target_year == 2030
-    assert kpi.trend == (10, 20, 30, 40, 50, 60)
-    assert kpi.target_note == "illustrative"
-
-
-def test_build_kpi_no_rows():
-    kpi = build_kpi("Users", "%", series([]), TARGETS, TODAY, target_note="illustrative")
-    assert kpi.value is None and kpi.previous is None and kpi.period == ""
-    assert kpi.trend == ()
-    card = kpi_card(kpi, "k")  # renders a dash, no crash
-    assert "—" in str(card)
-
-
-def test_build_kpi_one_period_and_no_target():
-    kpi = build_kpi("Users", "%", series([42.0]), TARGETS.iloc[0:0], TODAY, target_note="illustrative")
-    assert kpi.value == 42.0 and kpi.previous is None
-    assert kpi.progress is None and kpi.target_note == ""
-
-
-def test_build_kpi_lower_is_better():
-    lower = pd.DataFrame({"year": [2030], "value": [10.0]})
-    kpi = build_kpi("Uncovered", "people", series([50, 40, 30, 20, 12]), lower, TODAY, higher_is_better=False)
-    assert kpi.progress.status == ON_TRACK
-    met = build_kpi("Uncovered", "people", series([50, 9]), lower, TODAY, higher_is_better=False)
-    assert met.progress.status == MET
-    worse = build_kpi("Uncovered", "people", series([20, 30, 40]), lower, TODAY, higher_is_better=False)
-    assert worse.progress.status == OFF_TRACK
-
-
-def test_build_kpi_park_dates_are_formatted():
-    frame = pd.DataFrame({"period": ["2026-11-28"], "period_end": [TODAY], "value": [80.0]})
-    assert build_kpi("Occupancy", "%", frame, TARGETS, TODAY, lang="en").period == "November 28, 2026"
-
-
-def test_uncovered_people():
-    coverage = pd.DataFrame(
-        {"period": ["2026-Q3"], "period_end": [date(2026, 9, 30)], "value": [90.0], "population": [1000.0]}
+def data(values, targets=TARGETS, kinds=("synthetic",), provisional=None, frequency="A", direction="higher"):
+    return KpiData(
+        series(values),
+        provisional if provisional is not None else pd.DataFrame(columns=["period", "reported", "expected", "share"]),
+        {"name": "Users", "unit": "%", "decimals": 1, "direction": direction, "frequency": frequency},
+        targets.assign(illustrative=True),
+        kinds,
     )
-    assert uncovered(coverage)["value"].tolist() == [100.0]
+
+
+USERS = registry.get("internet_users")
+
+
+def test_card_from_registry_with_trend_target_and_method():
+    kpi = kpi_from_registry(USERS, data([10, 20, 30, 40, 50, 60]), TODAY, "en", href="/x")
+    assert (kpi.label, kpi.unit, kpi.value, kpi.previous, kpi.period) == ("Users", "%", 60, 50, "2025")
+    # ESCAP: base 2020 = 10 (first value from 2015 on); 60 in 2025 grows far faster than needed to reach 100
+    assert kpi.progress.status == ON_TRACK and kpi.progress.target_year == 2030
+    assert kpi.progress.method == ESCAP
+    assert kpi.trend == (10, 20, 30, 40, 50, 60)
+    assert kpi.target_note == "illustrative" and kpi.synthetic and kpi.href == "/x"
+    assert kpi.stale_note == ""
+
+
+def test_card_flags_come_from_the_sources():
+    assert not kpi_from_registry(USERS, data([10, 20], kinds=("official",)), TODAY, "en").synthetic
+    untargeted = kpi_from_registry(USERS, data([10, 20], targets=TARGETS.iloc[0:0]), TODAY, "en")
+    assert untargeted.progress is None and untargeted.target_note == ""
+
+
+def test_card_passed_targets_are_not_the_cards_target():
+    only_past = TARGETS[TARGETS["year"] < 2026]
+    assert kpi_from_registry(USERS, data([10, 20, 30]), TODAY, "en").progress.target_year == 2030
+    assert kpi_from_registry(USERS, data([10, 20, 30], targets=only_past), TODAY, "en").progress is None
+
+
+def test_card_without_rows():
+    kpi = kpi_from_registry(USERS, data([]), TODAY, "en")
+    assert kpi.value is None and kpi.previous is None and kpi.period == "" and kpi.trend == ()
+    assert "—" in str(kpi_card(kpi, "k"))  # renders a dash, no crash
+
+
+def test_card_lower_is_better_and_met():
+    lower = pd.DataFrame({"year": [2030], "value": [10.0]})
+    gap = registry.get("urban_rural_gap")  # declared lower-is-better
+    assert kpi_from_registry(gap, data([50, 9], targets=lower), TODAY, "en").progress.status == MET
+    worse = kpi_from_registry(gap, data([20, 30, 40], targets=lower), TODAY, "en")
+    assert worse.progress.status == DETERIORATION
+
+
+def test_card_stale_and_provisional_notes():
+    old = kpi_from_registry(USERS, replace(data([10, 20]), series=series([10, 20], first=2021)), TODAY, "en")
+    assert old.stale_note == "latest available: 2022"
+    pending = pd.DataFrame({"period": ["2026-Q4"], "reported": [2], "expected": [59], "share": [0.03]})
+    kpi = kpi_from_registry(USERS, data([10, 20], provisional=pending), TODAY, "en")
+    assert kpi.provisional_notes == (
+        "2026-Q4: 2 of 59 districts reported (3 % of population) — provisional, not shown in totals",
+    )
+    card = str(kpi_card(kpi, "k", "en"))
+    assert "provisional" in card and "ESCAP method" in card
+
+
+def test_card_park_dates_are_formatted():
+    frame = pd.DataFrame({"period": ["2026-11-28"], "period_end": [TODAY], "value": [80.0]})
+    kpi = kpi_from_registry(registry.get("park_occupancy"), replace(data([1]), series=frame), TODAY, "en")
+    assert kpi.period == "November 28, 2026"
 
 
 def test_largest_moves_ranked_by_relative_change():

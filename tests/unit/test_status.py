@@ -189,3 +189,12 @@ def test_decimal_year_round_trip():
 def test_rule_states_every_status():
     for word in ("Met", "On track", "At risk", "Off track", "lower is better"):
         assert word in RULE
+
+
+def test_projection_equal_to_target_is_on_track():
+    # +0.1 a year from 0.1 (2020) to 0.2 (2021): the fitted line is at 1.1 at 2030.0, the target,
+    # but the least-squares fit gives 1.099999999999909; "gap 0" must not read "at risk"
+    p = assess([2020.0, 2021.0], [0.1, 0.2], 1.1, 2029)
+    assert p.projected < 1.1 and p.status == ON_TRACK
+    lower = assess([2020.0, 2021.0], [2.0, 1.9], 1.0, 2029, higher_is_better=False)
+    assert lower.projected == pytest.approx(1.0) and lower.status == ON_TRACK

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from components.targets_chart import baseline_of, target_figure, targets_table
+from metrics.anticipated_progress import anticipated_progress
 from metrics.status import assess
 
 
@@ -41,18 +42,28 @@ def test_figure_has_observed_needed_projection_and_targets():
 def test_figure_edge_cases():
     empty = assess([], [], 75.0, 2030)
     fig = target_figure(series([]), TARGETS.iloc[0:0], empty, "%")
-    assert fig.layout.annotations[0].text.startswith("No data")
-    # targets but no observation: the stars alone
-    assert [t.name for t in target_figure(series([]), TARGETS, empty, "%", lang="en").data] == ["Target"]
+    assert fig.layout.annotations[0].text.startswith("No data yet")
+    # targets but nothing observed yet: said in words, not empty axes
+    no_data = target_figure(series([]), TARGETS, empty, "%", lang="en")
+    assert not no_data.data and no_data.layout.annotations[0].text.startswith("No data yet")
     # a single point: no projection line
     one = assess([2023.0], [40.0], 75.0, 2030)
     names = [t.name for t in target_figure(series([40.0], first=2023), TARGETS, one, "%", lang="en").data]
     assert "Projection" not in names and "Observed" in names
 
 
-def test_table_rows_and_labels():
-    p = assess([2023.0, 2024.0], [40.0, 45.0], 75.0, 2030)
-    row = {
+def test_figure_years_on_the_axis_plain_numbers_and_shares_clipped():
+    s = series([60, 80, 100])  # +20 a year: the trend would pass 100 %
+    p = assess([2018.0, 2019.0, 2020.0], [60.0, 80.0, 100.0], 120.0, 2030)
+    fig = target_figure(s, TARGETS, p, "%", lang="en", bounds=(0.0, 100.0))
+    projection = next(t for t in fig.data if t.name == "Projection")
+    assert max(projection.y) == 100.0
+    assert fig.layout.xaxis.tickformat == "%Y" and fig.layout.yaxis.tickformat == ",~f"
+    assert fig.layout.xaxis.range[0].startswith("2016") and fig.layout.xaxis.range[1].startswith("2031")
+
+
+def row(progress, projection, **changes):
+    return {
         "name": "Users",
         "unit": "%",
         "geo_name": "Tajikistan",
@@ -61,10 +72,20 @@ def test_table_rows_and_labels():
         "decimals": 1,
         "baseline": 40.0,
         "latest_period": "2024",
-        "progress": p,
+        "progress": progress,
+        "projection": projection,
+        "clipped": False,
         "illustrative": True,
-    }
-    text = str(targets_table([row, {**row, "progress": assess([], [], 75.0, 2030), "illustrative": False}], "en"))
-    assert text.count("tgt-row") == 2
+    } | changes
+
+
+def test_table_rows_and_labels():
+    linear = assess([2023.0, 2024.0], [40.0, 45.0], 75.0, 2030)
+    escap = anticipated_progress([2023.0, 2024.0], [40.0, 45.0], 75.0, 2030)
+    none = assess([], [], 75.0, 2030)
+    rows = [row(escap, linear), row(none, none, illustrative=False), row(escap, linear, clipped=True)]
+    text = str(targets_table(rows, "en"))
+    assert text.count("tgt-row") == 3
     assert "illustrative target" in text and "No data" in text
+    assert "ESCAP method" in text and "linear trend" in text and "(clipped)" in text
     assert "No target for this selection" in str(targets_table([], "en"))
