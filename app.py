@@ -18,8 +18,8 @@ from components.layout import footer, navbar
 from config import Config
 from data_loaders.seed import prepare_database
 from i18n import web as i18n_web
-from pages import _data, _exports  # noqa: F401 - _exports registers the export hooks
-from security import rate_limits
+from pages import _data, _exports, _status_codes  # noqa: F401 - _exports registers the export hooks
+from security import headers, rate_limits
 
 log = logging.getLogger("dashboard")
 HERE = Path(__file__).resolve().parent
@@ -75,6 +75,8 @@ def create_app(config: Config | None = None) -> Dash:
     i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
     app.server.register_blueprint(api_blueprint)  # /api/v1: stable URLs for machines
     app.layout = _shell
+    _status_codes.init_app(app)  # 404 for a path that is no page
+    headers.init_app(app, config)  # CSP and the other security headers on every response
     return app
 
 
@@ -94,4 +96,4 @@ def __getattr__(name: str):  # noqa: ANN202 - PEP 562: build the app on first us
 
 if __name__ == "__main__":
     cfg = Config.from_env()
-    create_app(cfg).run(host=cfg.host, port=cfg.port, debug=cfg.debug)
+    create_app(cfg).run(host=cfg.host, port=cfg.port, debug=cfg.debug, request_handler=headers.QuietRequestHandler)

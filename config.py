@@ -7,6 +7,7 @@ tests build their own without touching the process environment.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'dashboard.sqlite3'}"
+ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Config:
     debug: bool = False
     # Language of a URL without ``?lang=`` and no remembered choice: tg, ru or en.
     default_language: str = "tg"
+    # Origins allowed to show the app in a frame besides its own (CSP frame-ancestors).
+    embed_origins: tuple[str, ...] = ()
     # Largest request body accepted (bytes); a bigger one gets 413 before any callback runs.
     max_request_bytes: int = 4 * 1024 * 1024
     # Most array items (points, labels, ...) and traces in one exported chart; the app's largest
@@ -58,6 +62,7 @@ class Config:
             port=int(env.get("PORT", "8050")),
             debug=env.get("DASH_DEBUG", "0") in ("1", "true", "yes"),
             default_language=_language(env.get("DEFAULT_LANGUAGE", "tg")),
+            embed_origins=_origins(env.get("EMBED_ORIGINS", "")),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(cls.max_request_bytes))),
             export_max_points=int(env.get("EXPORT_MAX_POINTS", str(cls.export_max_points))),
             export_max_traces=int(env.get("EXPORT_MAX_TRACES", str(cls.export_max_traces))),
@@ -70,3 +75,17 @@ def _language(value: str) -> str:
     """A supported UI language code; anything else falls back to Tajik rather than failing."""
     value = value.strip().lower()
     return value if value in ("tg", "ru", "en") else "tg"
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """Space- or comma-separated origins (``https://partner.org``, ``https://*.partner.org``).
+
+    Raises:
+        ValueError: for anything that is not a bare http(s) origin, which would otherwise widen
+            or break the Content-Security-Policy it is written into.
+    """
+    origins = tuple(value.replace(",", " ").split())
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ValueError(f"EMBED_ORIGINS: {origin!r} is not an origin like https://partner.org")
+    return origins
