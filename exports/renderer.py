@@ -9,9 +9,11 @@ Offline: Debian's ``/usr/bin/chromium`` (``BROWSER_PATH`` overrides it), plotly.
 installed plotly package (kaleido's default), and MathJax switched off, because kaleido's
 default MathJax is a CDN URL.
 
-No network at all: figures come from the browser (see ``exports.figure_guard``, which strips
-URLs), and as a second wall the browser is started with every request sent to a dead proxy,
-loopback included, and every host name resolving to nothing (:class:`OfflineChromium`).
+No network and no stray files: figures come from the browser (see ``exports.figure_guard``,
+which strips URLs), and as a second wall the browser is started with every request sent to a
+dead proxy, loopback included, every host name resolving to nothing, and the same-origin rules
+for ``file://`` pages that choreographer switches off switched on again, so a rendered page
+cannot read other local files into its output (:class:`OfflineChromium`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ NO_PROXY = "http://127.0.0.1:9"
 # Chromium sends loopback around any proxy unless told otherwise ("<-loopback>"), so without this
 # a figure could still fetch http://127.0.0.1:<port>/; and no host name resolves at all.
 OFFLINE_FLAGS = ("--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP * ~NOTFOUND")
+# Choreographer's flags that let a file:// page read any other file (plotly's SVG export then
+# inlined file:///... images as data); kaleido's page and the report print work without them.
+DROPPED_FLAGS = ("--disable-web-security", "--allow-file-access-from-files")
 
 
 def browser_path() -> str | None:
@@ -47,10 +52,11 @@ def browser_path() -> str | None:
 
 
 class OfflineChromium(Chromium):
-    """Choreographer's Chromium with :data:`OFFLINE_FLAGS` added (it has no option for extra flags)."""
+    """Choreographer's Chromium with :data:`OFFLINE_FLAGS` added and :data:`DROPPED_FLAGS` removed
+    (it has no option for either)."""
 
     def get_cli(self) -> list[str]:
-        return [*super().get_cli(), *OFFLINE_FLAGS]
+        return [*(flag for flag in super().get_cli() if flag not in DROPPED_FLAGS), *OFFLINE_FLAGS]
 
 
 class Renderer:

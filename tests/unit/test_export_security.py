@@ -143,6 +143,16 @@ def test_export_browser_fetches_nothing_even_for_an_unguarded_figure(listener, f
 
 
 @needs_browser
+def test_export_browser_reads_no_local_file_even_for_an_unguarded_figure(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(base64.b64decode(PIXEL))
+    image = {"source": secret.as_uri(), "xref": "paper", "yref": "paper", "x": 0, "y": 1, "sizex": 0.5, "sizey": 0.5}
+    figure = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"images": [image]}}
+    svg = RENDERER.figure(figure, "svg", 400, 300).decode()
+    assert "<image" not in svg and PIXEL[:40] not in svg  # choreographer's defaults inlined it as data
+
+
+@needs_browser
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_crafted_export_request_fetches_nothing_and_still_gives_the_chart(client, listener, fmt, caplog):
     caplog.set_level(logging.WARNING, "dashboard")
