@@ -49,3 +49,12 @@ def click_when_clickable(dash_duo, element: WebElement, timeout: float = 20) -> 
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def logs_besides_not_found(dash_duo, path: str) -> list[dict]:
+    """The browser's error log less the 404 status of ``path``: a path that is no page answers 404
+    (with the app's not-found page, on purpose) and Chrome logs that status as an error."""
+    document = dash_duo.server_url + path + " "
+    return [
+        log for log in dash_duo.get_logs() if not (log["source"] == "network" and log["message"].startswith(document))
+    ]
