@@ -1,7 +1,7 @@
-"""KPI cards, the tenant table and the unit detail of the IT Park view.
+"""The rent card, the tenant table and the unit detail of the IT Park view.
 
-Pure builders: the monthly park figures and the targets come in as DataFrames; cards, tables and
-panels come out. The status of a card is decided by ``metrics.status.assess`` (the one rule).
+Pure builders: the monthly park figures come in as DataFrames; cards, tables and panels come out.
+Occupancy, tenants and jobs are registry KPIs, built by ``components.registry_kpi``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from dash import html
 from components.kpi_card import Kpi
 from components.park_figures import SIZE_LABELS, STATUS_STYLE, sector_label
 from i18n import N_, format_day, format_number, translator
-from metrics.status import Progress, assess, decimal_year
 
-OCCUPANCY, TENANTS, JOBS = "TJ.PARK.OCC.ZS", "TJ.PARK.TENANTS", "TJ.PARK.JOBS"
+OCCUPANCY = "TJ.PARK.OCC.ZS"
 TABLE_COLUMNS = (
     N_("Tenant"),
     N_("Sector"),
@@ -30,95 +29,32 @@ TABLE_COLUMNS = (
 )
 
 
-def due_target(targets: pd.DataFrame, indicator: str, year: int) -> tuple[float | None, int | None]:
-    """The target of ``indicator`` due in ``year`` or the first one after it; else the last one.
-
-    Args:
-        targets: columns ``indicator_code``, ``year``, ``value``.
-        indicator: indicator code.
-        year: the year of the date the view is computed at.
-
-    Returns:
-        ``(value, year)`` or ``(None, None)`` when the indicator has no target.
-    """
-    rows = targets[targets["indicator_code"] == indicator].sort_values("year")
-    if rows.empty:
-        return None, None
-    ahead = rows[rows["year"] >= year]
-    row = (ahead if len(ahead) else rows).iloc[0 if len(ahead) else -1]
-    return float(row["value"]), int(row["year"])
-
-
-def _progress(series: pd.DataFrame, column: str, targets: pd.DataFrame | None, indicator: str) -> Progress | None:
-    if targets is None or series.empty:
-        return None
-    value, year = due_target(targets, indicator, series["as_of"].iloc[-1].year)
-    times = [decimal_year(d) for d in series["as_of"]]
-    return assess(times, series[column].astype(float).tolist(), value, year)
-
-
-def park_kpis(series: pd.DataFrame, targets: pd.DataFrame | None, as_of: date, lang: str | None = None) -> list[Kpi]:
-    """The four headline figures of the park at ``as_of``, with the change on the month before.
+def rent_kpi(series: pd.DataFrame, as_of: date, synthetic: bool, lang: str | None = None) -> Kpi:
+    """The average rent at ``as_of`` with the change on the month before. Rent is a figure of the
+    park view only (no indicator, no target), so it is not a registry KPI.
 
     Args:
         series: rows of ``queries.park.stats`` at month ends, the last row at ``as_of``.
-        targets: the park's targets (``indicator_code``, ``year``, ``value``), or ``None`` when
-            they do not apply (a single building: targets are set for the whole park).
         as_of: the date of the view.
+        synthetic: whether the leases come from a synthetic source.
         lang: UI language.
-
-    Returns:
-        Occupancy, tenants, jobs and average rent as :class:`Kpi` (no value before the opening).
     """
     t = translator(lang)
-    period = f"{t('at')} {format_day(as_of, lang)}"
     last = series.iloc[-1] if len(series) and series["as_of"].iloc[-1] == as_of else None
     prev = series.iloc[-2] if last is not None and len(series) > 1 else None
 
-    def value(row, column: str) -> float | None:  # noqa: ANN001
-        return None if row is None or pd.isna(row[column]) else float(row[column])
+    def value(row) -> float | None:  # noqa: ANN001
+        return None if row is None or pd.isna(row["rent_usd_m2"]) else float(row["rent_usd_m2"])
 
-    return [
-        Kpi(
-            t("Occupancy"),
-            value(last, "occupancy_pct"),
-            t("% of leasable area"),
-            period,
-            previous=value(prev, "occupancy_pct"),
-            progress=_progress(series, "occupancy_pct", targets, OCCUPANCY),
-            synthetic=True,
-        ),
-        Kpi(
-            t("Tenants"),
-            value(last, "tenants"),
-            t("tenants"),
-            period,
-            decimals=0,
-            previous=value(prev, "tenants"),
-            progress=_progress(series, "tenants", targets, TENANTS),
-            synthetic=True,
-        ),
-        Kpi(
-            t("Jobs in the park"),
-            value(last, "jobs"),
-            t("jobs"),
-            period,
-            decimals=0,
-            previous=value(prev, "jobs"),
-            progress=_progress(series, "jobs", targets, JOBS),
-            synthetic=True,
-        ),
-        Kpi(
-            t("Average rent"),
-            value(last, "rent_usd_m2"),
-            t("USD per m² a month"),
-            period,
-            decimals=2,
-            previous=value(prev, "rent_usd_m2"),
-            synthetic=True,
-            higher_is_better=True,
-        ),
-    ]
+    return Kpi(
+        t("Average rent"),
+        value(last),
+        t("USD per m² a month"),
+        f"{t('at')} {format_day(as_of, lang)}",
+        decimals=2,
+        previous=value(prev),
+        synthetic=synthetic,
+    )
 
 
 def filter_tenants(records: list[dict], text: str | None) -> list[dict]:

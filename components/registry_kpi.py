@@ -55,13 +55,14 @@ def kpi_from_registry(
     t = translator(lang)
     meta = data.indicator
     series = data.series.dropna(subset=["value"])
-    values = [float(v) for v in series["value"]]
+    values = [float(v) / definition.scale for v in series["value"]]
     higher = higher_is_better(definition, meta)
     target = applicable_target(data.targets, today)
     progress = None
     if target is not None:
         times = [decimal_year(pd.Timestamp(d).date()) for d in series["period_end"]]
-        progress = assess_kpi(times, values, float(target["value"]), int(target["year"]), higher_is_better=higher)
+        goal = float(target["value"]) / definition.scale
+        progress = assess_kpi(times, values, goal, int(target["year"]), higher_is_better=higher)
     flags = flags_from_sources(data.source_kinds, [bool(target["illustrative"])] if target is not None else [])
     period = str(series["period"].iloc[-1]) if values else ""
     stale = bool(values) and is_stale(pd.Timestamp(series["period_end"].iloc[-1]).date(), meta["frequency"], today)

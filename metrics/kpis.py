@@ -60,6 +60,7 @@ class KpiDefinition:
     unit: str | None = None
     lower_is_better: bool | None = None  # None: the indicator's direction
     decimals: int | None = None  # None: the indicator's decimals
+    scale: float = 1.0  # values and targets are shown divided by this, in ``unit`` (1e6: million US$)
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
@@ -161,10 +162,43 @@ REGISTRY: tuple[KpiDefinition, ...] = (
         "it_jobs", "TJ.IT.JOBS", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
     ),
     KpiDefinition(
-        "it_revenue", "TJ.IT.REV.USD", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
+        "it_revenue",
+        "TJ.IT.REV.USD",
+        "it_sector",
+        DERIVED,
+        "/it-sector",
+        (("view", "absolute"),),
+        bounds=(0.0, None),
+        label=N_("IT revenue"),
+        unit=N_("million US$"),
+        decimals=1,
+        scale=1e6,
     ),
     KpiDefinition(
-        "it_exports", "TJ.IT.EXP.USD", "it_sector", DERIVED, "/it-sector", (("view", "absolute"),), bounds=(0.0, None)
+        "it_exports",
+        "TJ.IT.EXP.USD",
+        "it_sector",
+        DERIVED,
+        "/it-sector",
+        (("view", "absolute"),),
+        bounds=(0.0, None),
+        label=N_("IT exports"),
+        unit=N_("million US$"),
+        decimals=1,
+        scale=1e6,
+    ),
+    KpiDefinition(
+        "hightech_exports",
+        "TX.VAL.TECH.CD",
+        "it_sector",
+        OBSERVED,
+        "/it-sector",
+        (("view", "absolute"),),
+        bounds=(0.0, None),
+        label=N_("High-technology exports (real, goods only: a proxy)"),
+        unit=N_("million US$"),
+        decimals=1,
+        scale=1e6,
     ),
     KpiDefinition("park_occupancy", "TJ.PARK.OCC.ZS", "park", DERIVED, "/park", geo="TJ-DU", bounds=SHARE),
     KpiDefinition("park_tenants", "TJ.PARK.TENANTS", "park", DERIVED, "/park", geo="TJ-DU", bounds=(0.0, None)),

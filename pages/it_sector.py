@@ -8,11 +8,13 @@ back/forward work. Unknown or malformed values fall back to the defaults.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card, source_caption
@@ -31,10 +33,12 @@ from components.it_sector_charts import (
     subsector_label,
 )
 from components.kpi_card import Kpi, kpi_card
-from data_loaders.queries import common, it_sector
+from components.registry_kpi import kpi_from_registry
+from data_loaders.queries import common, it_sector, kpis
 from i18n import N_, format_day, normalise, translator
+from metrics import kpis as registry
 from metrics.growth import cagr, segment_summary
-from metrics.status import assess, decimal_year
+from metrics.kpis import flags_from_sources
 from pages._data import guarded, query
 
 dash.register_page(
@@ -61,6 +65,13 @@ GROWTH, FLOWS, SIZES, REGIONS, HIGHTECH = "it-growth", "it-flows", "it-sizes", "
 SEGMENTS, BENCHMARK, CAGR = "it-segments", "it-benchmark", "it-cagr"
 SYNTHETIC = "DEMO-SYNTHETIC"
 HIGHTECH_CODE = "TX.VAL.TECH.CD"
+# the registry KPIs of the first cards, with the column of queries.it_sector.yearly a filtered card reads
+REGISTRY_CARDS = (
+    ("it_companies", "companies"),
+    ("it_jobs", "employees"),
+    ("it_revenue", "revenue_usd"),
+    ("it_exports", "exports_usd"),
+)
 FALLBACK_YEARS = (2015, 2025)  # only used when the registry holds no yearly figures at all
 
 
@@ -187,77 +198,40 @@ def _filters_text(f: dict, regions, t, lang: str) -> str:  # noqa: ANN001
     return " · ".join(parts)
 
 
-def _kpis(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:  # noqa: ANN001
-    """The headline cards for the last year of the period (previous year as the comparison)."""
-    totals = frame.groupby("year")[["companies", "employees", "revenue_usd", "exports_usd"]].sum()
-    last, prev = f["last"], f["last"] - 1
-    national = not (f["region"] or f["subsector"] or f["park"])
-    targets = query(common.targets) if national else None
+def _cards(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:  # noqa: ANN001
+    """The headline cards for the last year of the period, previous year as the comparison.
 
-    def value(column: str, year: int, divisor: float = 1):  # noqa: ANN202
-        return float(totals.at[year, column]) / divisor if year in totals.index else None
-
-    def progress(code: str, column: str, divisor: float = 1):  # noqa: ANN202
-        if targets is None:
-            return None
-        mine = targets[(targets["indicator_code"] == code) & (targets["geo_code"] == "TJ")]
-        if mine.empty:
-            return None
-        goal = mine.iloc[-1]
-        years = [y for y in totals.index if y <= last]
-        return assess(
-            [decimal_year(date(y, 12, 31)) for y in years],
-            [float(totals.at[y, column]) / divisor for y in years],
-            float(goal["value"]) / divisor,
-            int(goal["year"]),
-        )
-
+    The registry's IT KPIs come first: their own series for the country (the same figures as the
+    Overview, with the national targets); for a region, a subsector or the park's residents, the
+    filtered registry figures without a target (targets are national). Then two figures of this
+    view only (companies founded this year, the residents' share) and the real high-tech exports.
+    """
     today = date.today()
+    national = not (f["region"] or f["subsector"] or f["park"])
+    totals = frame.groupby("year")[["companies", "employees", "revenue_usd", "exports_usd"]].sum()
+    totals = totals[totals.index <= f["last"]]
+    cards, data = [], None
+    for key, column in REGISTRY_CARDS:
+        data = query(kpis.kpi_data, key, today, lang, last=str(f["last"]))
+        if not national:
+            own = pd.DataFrame(
+                {
+                    "period": [str(y) for y in totals.index],
+                    "period_end": [date(int(y), 12, 31) for y in totals.index],
+                    "value": totals[column].astype(float).to_numpy(),
+                }
+            )
+            data = replace(data, series=own, targets=data.targets.iloc[0:0])
+        cards.append(kpi_from_registry(registry.get(key), data, today, lang))
+    synthetic = flags_from_sources(data.source_kinds).synthetic
     this_year = query(it_sector.founded_between, date(today.year, 1, 1), today, **filters)
     last_year_end = date(today.year - 1, today.month, min(today.day, 28 if today.month == 2 else today.day))
     last_year = query(it_sector.founded_between, date(today.year - 1, 1, 1), last_year_end, **filters)
-    residency_day = as_of(last)
+    residency_day = as_of(f["last"])
     share = query(it_sector.resident_share, residency_day, f["region"], f["subsector"])
-    exports = query(common.series, HIGHTECH_CODE, ["TJ"])
-    end = t("end of")
+    hightech = query(kpis.kpi_data, "hightech_exports", today, lang)
     return [
-        Kpi(
-            t("Active IT companies"),
-            value("companies", last),
-            t("companies"),
-            f"{end} {last}",
-            decimals=0,
-            previous=value("companies", prev),
-            progress=progress("TJ.IT.COMP.ACTIVE", "companies"),
-            synthetic=True,
-        ),
-        Kpi(
-            t("IT jobs"),
-            value("employees", last),
-            t("jobs"),
-            str(last),
-            decimals=0,
-            previous=value("employees", prev),
-            progress=progress("TJ.IT.JOBS", "employees"),
-            synthetic=True,
-        ),
-        Kpi(
-            t("IT revenue"),
-            value("revenue_usd", last, 1e6),
-            t("million US$"),
-            str(last),
-            previous=value("revenue_usd", prev, 1e6),
-            synthetic=True,
-        ),
-        Kpi(
-            t("IT exports"),
-            value("exports_usd", last, 1e6),
-            t("million US$"),
-            str(last),
-            previous=value("exports_usd", prev, 1e6),
-            progress=progress("TJ.IT.EXP.USD", "exports_usd", 1e6),
-            synthetic=True,
-        ),
+        *cards,
         Kpi(
             t("Companies founded this year"),
             float(this_year),
@@ -265,22 +239,16 @@ def _kpis(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:  # noqa: AN
             f"{format_day(date(today.year, 1, 1), lang)} – {format_day(today, lang)}",
             decimals=0,
             previous=float(last_year),
-            synthetic=True,
+            synthetic=synthetic,
         ),
         Kpi(
             t("Share of active companies that are IT Park residents"),
             100.0 * share["residents"] / share["active"] if share["active"] else None,
             "%",
             f"{share['residents']} / {share['active']}, {format_day(residency_day, lang)}",
-            synthetic=True,
+            synthetic=synthetic,
         ),
-        Kpi(
-            t("High-technology exports (real, goods only: a proxy)"),
-            float(exports["value"].iloc[-1]) / 1e6 if len(exports) else None,
-            t("million US$"),
-            f"{exports['period'].iloc[-1]}, {t('World Bank')}" if len(exports) else "",
-            previous=float(exports["value"].iloc[-2]) / 1e6 if len(exports) > 1 else None,
-        ),
+        kpi_from_registry(registry.get("hightech_exports"), hightech, today, lang),
     ]
 
 
@@ -358,7 +326,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(kpi_card(k, f"it-kpi-{i}", lang), xs=12, sm=6, lg=3, className="mb-3")
-                    for i, k in enumerate(_kpis(f, frame, filters, t, lang))
+                    for i, k in enumerate(_cards(f, frame, filters, t, lang))
                 ]
             ),
             switches,

@@ -7,6 +7,7 @@ reproduces the view. Controls only rewrite the query string; the layout renders 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,11 +17,14 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card
-from components.kpi_card import kpi_card
+from components.kpi_card import Kpi, kpi_card
 from components.park_figures import expiry_figure, floor_plan_figure, occupancy_figure, tenant_mix_figure
-from components.park_panels import OCCUPANCY, filter_tenants, park_kpis, tenant_table, unit_detail
-from data_loaders.queries import common, park
+from components.park_panels import OCCUPANCY, filter_tenants, rent_kpi, tenant_table, unit_detail
+from components.registry_kpi import kpi_from_registry
+from data_loaders.queries import common, kpis, park
 from i18n import N_, format_day, normalise, translator
+from metrics import kpis as registry
+from metrics.kpis import flags_from_sources
 from pages._data import guarded, query
 
 dash.register_page(
@@ -37,6 +41,8 @@ FLOOR_PLAN, UNIT_DETAIL = "park-floor-plan", "park-unit-detail"
 SEARCH, TENANTS, TENANT_STORE = "park-tenant-search", "park-tenants", "park-tenant-store"
 ALL = "all"  # the building dropdown's value for the whole park (no ``building`` in the URL)
 PARK_GEO = "TJ-DU"  # the park's targets are set for Dushanbe
+# the registry KPIs of the cards, with the column of queries.park.stats a building's own figures come from
+REGISTRY_CARDS = (("park_occupancy", "occupancy_pct"), ("park_tenants", "tenants"), ("park_jobs", "jobs"))
 
 
 def parse_day(text: str | None, default: date) -> date:
@@ -107,6 +113,25 @@ def _controls(buildings: pd.DataFrame, building: str | None, as_of: date, t) -> 
     )
 
 
+def _kpis(series: pd.DataFrame, building: str | None, day: date, lang: str) -> list[Kpi]:
+    """Occupancy, tenants and jobs from the registry, then the average rent. For one building the
+    cards show its own figures and no target (the targets are set for the whole park)."""
+    cards, data = [], None
+    for key, column in REGISTRY_CARDS:
+        data = query(kpis.kpi_data, key, day, lang)
+        if building:
+            own = pd.DataFrame(
+                {
+                    "period": [d.isoformat() for d in series["as_of"]],
+                    "period_end": series["as_of"],
+                    "value": series[column],
+                }
+            )
+            data = replace(data, series=own, targets=data.targets.iloc[0:0])
+        cards.append(kpi_from_registry(registry.get(key), data, day, lang))
+    return [*cards, rent_kpi(series, day, flags_from_sources(data.source_kinds).synthetic, lang)]
+
+
 @guarded
 def layout(lang: str | None = None, building: str | None = None, as_of: str | None = None, **_) -> html.Div:
     """The park at one date, for the whole park or one building, from the query string."""
@@ -126,7 +151,7 @@ def layout(lang: str | None = None, building: str | None = None, as_of: str | No
     targets = None if building else query(common.targets)
     if targets is not None:
         targets = targets[targets["geo_code"] == PARK_GEO]
-    kpis = park_kpis(series, targets, day, lang)
+    cards = _kpis(series, building, day, lang)
     tenants = query(park.tenants, day, building)
     records = tenants.assign(next_end=tenants["next_end"].astype(str).replace({"None": ""})).to_dict("records")
     occupancy_targets = None if targets is None else targets[targets["indicator_code"] == OCCUPANCY]
@@ -149,7 +174,7 @@ def layout(lang: str | None = None, building: str | None = None, as_of: str | No
             dbc.Row(
                 [
                     dbc.Col(kpi_card(k, f"park-kpi-{i}", lang), xs=12, sm=6, lg=3, className="mb-3")
-                    for i, k in enumerate(kpis)
+                    for i, k in enumerate(cards)
                 ],
                 id="park-kpis",
             ),

@@ -115,7 +115,8 @@ def kpi_series(
     """
     geo_codes = None if level == "country" else [geo]
     if kpi.aggregation == DERIVED:
-        return indicator_series(engine, kpi.indicator, geo or kpi.geo, as_of)[SERIES_COLUMNS]
+        frame = indicator_series(engine, kpi.indicator, geo or kpi.geo, as_of)[SERIES_COLUMNS]
+        return frame[frame["period"] <= last].reset_index(drop=True) if last else frame
     if kpi.aggregation == OBSERVED:
         o = m.Observation
         stmt = (

@@ -17,8 +17,7 @@ from components.park_figures import (
     occupancy_figure,
     tenant_mix_figure,
 )
-from components.park_panels import due_target, filter_tenants, park_kpis, tenant_table, unit_detail
-from metrics.status import MET, NO_DATA
+from components.park_panels import filter_tenants, rent_kpi, tenant_table, unit_detail
 
 NAMES = {"B1": "Building A", "B2": "Building B"}
 
@@ -140,42 +139,18 @@ def _series(values: list[float]) -> pd.DataFrame:
     )
 
 
-TARGETS = pd.DataFrame(
-    {
-        "indicator_code": ["TJ.PARK.OCC.ZS", "TJ.PARK.OCC.ZS", "TJ.PARK.JOBS"],
-        "year": [2026, 2027, 2026],
-        "value": [80.0, 90.0, 9000.0],
-    }
-)
+def test_rent_card_value_change_and_flag_from_the_caller():
+    rent = rent_kpi(_series([60.0, 70.0, 85.0]), date(2026, 3, 28), True, "en")
+    assert (rent.value, rent.previous, rent.progress) == (12.0, 12.0, None)
+    assert rent.synthetic and rent.period == "at March 28, 2026"
+    assert not rent_kpi(_series([60.0]), date(2026, 1, 28), False, "en").synthetic
+    assert kpi_card(rent, "k", "en") is not None
 
 
-def test_park_due_target_picks_the_next_one():
-    assert due_target(TARGETS, "TJ.PARK.OCC.ZS", 2026) == (80.0, 2026)
-    assert due_target(TARGETS, "TJ.PARK.OCC.ZS", 2027) == (90.0, 2027)
-    assert due_target(TARGETS, "TJ.PARK.OCC.ZS", 2030) == (90.0, 2027)  # all past: the last one
-    assert due_target(TARGETS, "TJ.PARK.TENANTS", 2026) == (None, None)
-
-
-def test_park_kpis_values_change_and_status():
-    as_of = date(2026, 3, 28)
-    occupancy, tenants, jobs, rent = park_kpis(_series([60.0, 70.0, 85.0]), TARGETS, as_of, "en")
-    assert (occupancy.value, occupancy.previous) == (85.0, 70.0)
-    assert occupancy.progress.status == MET  # 85 reaches the 2026 target of 80
-    assert tenants.progress.status == NO_DATA  # no target for tenants here
-    assert jobs.progress.target == 9000.0
-    assert rent.value == 12.0 and rent.progress is None
-    assert all(k.synthetic for k in (occupancy, tenants, jobs, rent))
-    assert kpi_card(occupancy, "k", "en") is not None
-
-
-def test_park_kpis_one_period_and_no_data():
-    (one, *_) = park_kpis(_series([40.0]), None, date(2026, 1, 28), "en")
-    assert (one.value, one.previous, one.progress) == (40.0, None, None)
-    (none, *_) = park_kpis(_series([]), TARGETS, date(2026, 1, 28), "en")
-    assert none.value is None
+def test_rent_card_no_data_and_a_series_short_of_the_date():
+    assert rent_kpi(_series([]), date(2026, 1, 28), True, "en").value is None
     # a series not reaching the date (before the opening) shows no value rather than an old one
-    (stale, *_) = park_kpis(_series([40.0]), None, date(2026, 2, 1), "en")
-    assert stale.value is None
+    assert rent_kpi(_series([40.0]), date(2026, 2, 1), True, "en").value is None
 
 
 RECORDS = [
