@@ -107,6 +107,16 @@ def test_health_says_the_cache_is_down_and_the_database_up(dead_redis_app):
     assert report["cache"]["reason"] == "ConnectionError"
 
 
+def test_each_database_with_redis_down(seeded_engine):
+    """The same on PostgreSQL (with TEST_DATABASE_URL): data from the database, /health says why."""
+    url = seeded_engine.url.render_as_string(hide_password=False)
+    app = _app(url, cache_type="RedisCache", cache_redis_url=_dead_redis_url())
+    _assert_page_shows_data(app, "/connectivity")
+    report = app.server.test_client().get("/health").get_json()
+    assert report["database"] == {"status": "ok"}
+    assert report["cache"]["status"] == "down"
+
+
 def test_a_failing_cache_logs_one_warning_and_costs_milliseconds(seeded_sqlite_url, caplog):
     app = _app(seeded_sqlite_url, cache_type="RedisCache", cache_redis_url=_dead_redis_url())
     caplog.set_level(logging.WARNING, logger="dashboard")
