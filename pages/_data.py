@@ -63,7 +63,7 @@ class CacheState:
 
     def worked(self) -> None:
         if self.failure is not None:
-            log.warning("cache available again")
+            log.info("cache available again")
         self.failure = None
 
 
