@@ -29,7 +29,8 @@ SEPARATORS = (",", ";", "\t")
 NEUTRALISED_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # An XLSX is a ZIP: refuse one that would expand to more than this, or by more than this ratio.
 MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
-MAX_WORKBOOK_RATIO = 100
+MAX_WORKBOOK_RATIO = 100  # real sheets compress 5-20 times; checked above RATIO_FROM bytes only
+RATIO_FROM = 16 * 1024 * 1024
 CSV_FIELD_LIMIT = 1024 * 1024  # characters in one cell: far above any real cell, far below memory
 
 
@@ -182,7 +183,7 @@ def _check_workbook_size(path: Path) -> None:
         raise FileReadError(f"cannot open as an Excel workbook: {exc}") from None
     expanded = sum(e.file_size for e in entries)
     packed = max(sum(e.compress_size for e in entries), 1)
-    if expanded > MAX_WORKBOOK_BYTES or expanded / packed > MAX_WORKBOOK_RATIO:
+    if expanded > MAX_WORKBOOK_BYTES or (expanded > RATIO_FROM and expanded / packed > MAX_WORKBOOK_RATIO):
         raise FileReadError(
             f"the workbook expands to {expanded / 1e6:,.0f} MB ({expanded / packed:,.0f} times its size);"
             f" the limit is {MAX_WORKBOOK_BYTES / 1e6:,.0f} MB: save it as CSV or split it"

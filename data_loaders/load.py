@@ -325,18 +325,20 @@ def _finish(report: LoadReport) -> LoadReport:
     return report
 
 
-def _terminal_progress() -> Progress | None:
-    """Rows validated and rows per second on stderr, when a person is watching a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    last = [0.0]
+class TerminalProgress:
+    """Rows validated and rows per second on stderr, at most once a second, for a person watching."""
 
-    def show(rows: int, seconds: float) -> None:
-        if seconds - last[0] >= 1:
-            last[0] = seconds
+    def __init__(self) -> None:
+        self.shown_at = 0.0
+
+    def __call__(self, rows: int, seconds: float) -> None:
+        if seconds - self.shown_at >= 1:
+            self.shown_at = seconds
             print(f"\r  {rows:,} rows validated ({rows / seconds:,.0f} rows/s)", end="", file=sys.stderr, flush=True)
 
-    return show
+    def done(self) -> None:
+        if self.shown_at:
+            print(file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,10 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = Config.from_env()
     engine = prepare_database(args.database_url or config.database_url, log=lambda msg: print(msg, file=sys.stderr))
-    progress = _terminal_progress()
+    progress = TerminalProgress() if sys.stderr.isatty() else None
     report = load_file(engine, args.file, kind=args.kind, source=args.source, dry_run=args.dry_run, progress=progress)
     if progress:
-        print(file=sys.stderr)
+        progress.done()
     print(report.summary())
     return 0 if report.ok else 1
 

@@ -62,3 +62,15 @@ def test_cli_dry_run_writes_nothing(database, tmp_path):
     result = run(str(path), "--dry-run", "--database-url", database)
     assert result.returncode == 0 and "dry run, nothing written" in result.stdout
     assert table_counts(engine) == before
+
+
+def test_terminal_progress_shows_rows_and_rate_at_most_once_a_second(capsys):
+    from data_loaders.load import TerminalProgress
+
+    progress = TerminalProgress()
+    progress(10_000, 0.5)
+    assert capsys.readouterr().err == ""
+    progress(40_000, 2.0)
+    progress(45_000, 2.5)
+    progress.done()
+    assert capsys.readouterr().err == "\r  40,000 rows validated (20,000 rows/s)\n"
