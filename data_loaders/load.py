@@ -122,7 +122,7 @@ def _open(path: Path, kind: str | None, report: LoadReport) -> tuple[TableFile, 
         if not name:
             report.warnings.append(f"column {position} has no name and was ignored")
         elif name not in dataset.columns:
-            report.warnings.append(f"column '{name}' is not a {dataset.kind} column and was ignored")
+            report.warnings.append(f"column '{name}' is not used in {dataset.kind} files and was ignored")
     for name, count in Counter(c for c in table.columns if c).items():
         if count > 1:
             positions = " and ".join(str(i) for i, c in enumerate(table.columns, start=1) if c == name)

@@ -62,10 +62,10 @@ def test_an_unknown_column_and_an_extra_sheet_are_warned_about_and_recorded(refe
     assert report.ok, report.summary()
     expected = [
         "sheet '2022' was ignored: only the first sheet ('Sheet') is read",
-        "column 'note' is not a observations column and was ignored",
+        "column 'note' is not used in observations files and was ignored",
     ]
     assert report.warnings == expected
-    assert "  warning: column 'note' is not a observations column and was ignored" in report.summary()
+    assert "  warning: column 'note' is not used in observations files and was ignored" in report.summary()
     with reference_engine.connect() as connection:
         stored = connection.execute(select(m.ImportBatch.warnings).where(m.ImportBatch.id == report.batch_id)).scalar()
     assert stored == expected
