@@ -112,7 +112,8 @@ def provisional_note(row: pd.Series, lang: str | None = None) -> str:
         row: a row of ``queries.completeness.period_completeness`` (period, reported, expected, share).
         lang: UI language.
     """
-    text = translator(lang)(
+    t = translator(lang)
+    text = t(
         "{period}: {reported} of {expected} districts reported ({share} % of population) — provisional, "
         "not shown in totals"
     )
