@@ -50,6 +50,7 @@ class Kpi:
     target_note: str = ""  # e.g. "illustrative", shown beside the target
     stale_note: str = ""  # "latest available: 2022" when the value is older than two reporting periods
     provisional_notes: tuple[str, ...] = ()  # newer periods left out of totals, in words
+    past_target_note: str = ""  # the latest target whose year is over: "Target 2025: 50.0 missed"
 
 
 SPARK_COLOR = "#1f5fa8"
@@ -145,6 +146,8 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
         body.append(
             html.Div([status_badge(progress, lang), html.Span(target, className="small"), method], className="mt-1")
         )
+    if kpi.past_target_note:
+        body.append(html.Div(kpi.past_target_note, className="small text-muted kpi-past-target"))
     if len(kpi.trend) >= 2:
         body.append(
             dcc.Graph(

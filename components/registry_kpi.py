@@ -15,9 +15,9 @@ import pandas as pd
 
 from components.kpi_card import Kpi, provisional_note
 from data_loaders.queries.kpis import KpiData
-from i18n import format_day, translator
+from i18n import format_day, format_number, translator
 from metrics.anticipated_progress import assess_kpi
-from metrics.kpis import KpiDefinition, applicable_target, flags_from_sources, is_stale
+from metrics.kpis import KpiDefinition, applicable_target, flags_from_sources, is_stale, past_targets
 from metrics.status import decimal_year
 
 SPARK_POINTS = 12
@@ -63,15 +63,18 @@ def kpi_from_registry(
         times = [decimal_year(pd.Timestamp(d).date()) for d in series["period_end"]]
         goal = float(target["value"]) / definition.scale
         progress = assess_kpi(times, values, goal, int(target["year"]), higher_is_better=higher)
+    passed = past_targets(data.targets, series, today, lower_is_better=not higher)
+    last_passed = passed[-1] if passed and passed[-1][2] is not None else None
     flags = flags_from_sources(data.source_kinds, [bool(target["illustrative"])] if target is not None else [])
     period = str(series["period"].iloc[-1]) if values else ""
+    decimals = definition.decimals if definition.decimals is not None else int(meta["decimals"])
     stale = bool(values) and is_stale(pd.Timestamp(series["period_end"].iloc[-1]).date(), meta["frequency"], today)
     return Kpi(
         t(definition.label) if definition.label else meta["name"],
         values[-1] if values else None,
         t(definition.unit) if definition.unit else meta["unit"],
         period_label(period, lang),
-        decimals=definition.decimals if definition.decimals is not None else int(meta["decimals"]),
+        decimals=decimals,
         previous=values[-2] if len(values) > 1 else None,
         progress=progress,
         synthetic=flags.synthetic,
@@ -81,4 +84,12 @@ def kpi_from_registry(
         target_note=t("illustrative") if flags.illustrative_target else "",
         stale_note=t("latest available: {period}").format(period=period_label(period, lang)) if stale else "",
         provisional_notes=tuple(provisional_note(row, lang) for _i, row in data.provisional.iterrows()),
+        past_target_note=_past_note(last_passed, definition.scale, decimals, lang) if last_passed else "",
     )
+
+
+def _past_note(passed: tuple[int, float, bool], scale: float, decimals: int, lang: str | None) -> str:
+    year, value, met = passed
+    t = translator(lang)
+    text = t("Target {year}: {value} met") if met else t("Target {year}: {value} missed")
+    return text.format(year=year, value=format_number(value / scale, decimals, lang))

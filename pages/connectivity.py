@@ -26,13 +26,13 @@ from components.connectivity_figures import (
 )
 from components.connectivity_table import priority_table
 from components.district_map import clicked_code, district_map
-from components.kpi_card import kpi_card
+from components.kpi_card import kpi_card, provisional_note
 from components.registry_kpi import kpi_from_registry
 from data_loaders import boundaries
-from data_loaders.queries import common, connectivity, kpis
+from data_loaders.queries import common, completeness, connectivity, kpis
 from i18n import N_, normalise, translator
 from metrics import kpis as registry
-from metrics.kpis import applicable_target
+from metrics.kpis import applicable_target, is_complete
 from pages._data import guarded, query
 
 dash.register_page(
@@ -144,6 +144,14 @@ def search_string(current: str | None, **values) -> str:
 def _weighted(indicator: str, level: str, code: str, f: dict, breakdown: str = "total") -> pd.DataFrame:
     geo_codes = None if level == "country" else [code]
     return query(connectivity.weighted_series, indicator, level, breakdown, geo_codes, f["from"], f["to"])
+
+
+def _map_note(indicator: str, f: dict) -> str:
+    """For a quarter too few districts reported: the provisional note (the map still shows it)."""
+    if not f["to"]:
+        return ""
+    row = query(completeness.period_completeness, indicator, (f["to"],)).iloc[0]
+    return "" if is_complete(pd.Series([row["share"]])).iloc[0] else f" · {provisional_note(row, f['lang'])}"
 
 
 def _kpis(f: dict, level: str, code: str) -> list:
@@ -332,7 +340,7 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
                             f"{t(metric_label)} {t('by district')}",
                             map_figure,
                             synthetic,
-                            subtitle=f"{f['to']} · {t('click a district to select it')}",
+                            subtitle=f"{f['to']} · {t('click a district to select it')}{_map_note(indicator, f)}",
                             lang=f["lang"],
                         ),
                         lg=7,

@@ -96,7 +96,7 @@ def test_kpi002_partial_quarter_loaded_while_running_keeps_totals_and_says_provi
     assert note in view["text"] and "provisional, not shown in totals" in view["text"]
     # the map shows the new quarter, the districts that did not report as such
     dash_duo.wait_for_contains_text("#conn-to", "2026-Q4", timeout=20)
-    assert "2026-Q4 · click a district to select it" in dash_duo.find_element("body").text
+    assert f"2026-Q4 · click a district to select it · {note}" in dash_duo.find_element("body").text
     overview = _cards(dash_duo, dash_duo.server_url + "/?lang=en", ["#ovw-kpi-coverage-4g"])[0]
     assert (overview["value"], overview["period"]) == (before_overview["value"], "2026-Q3")
     assert note in overview["text"]

@@ -61,10 +61,16 @@ def test_card_flags_come_from_the_sources():
     assert untargeted.progress is None and untargeted.target_note == ""
 
 
-def test_card_passed_targets_are_not_the_cards_target():
+def test_card_passed_targets_are_not_the_cards_target_but_met_or_missed():
     only_past = TARGETS[TARGETS["year"] < 2026]
-    assert kpi_from_registry(USERS, data([10, 20, 30]), TODAY, "en").progress.target_year == 2030
+    card = kpi_from_registry(USERS, data([10, 20, 30, 40, 45, 48]), TODAY, "en")
+    assert card.progress.target_year == 2030
+    # 48 at the end of 2025 < the 2025 target of 50
+    assert card.past_target_note == "Target 2025: 50.0 missed"
     assert kpi_from_registry(USERS, data([10, 20, 30], targets=only_past), TODAY, "en").progress is None
+    met = kpi_from_registry(USERS, data([10, 20, 30, 40, 50, 60]), TODAY, "en")
+    assert met.past_target_note == "Target 2025: 50.0 met"
+    assert "Target 2025: 50.0 met" in str(kpi_card(met, "k", "en"))
 
 
 def test_card_without_rows():
