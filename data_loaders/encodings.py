@@ -78,7 +78,14 @@ def _scan(handle, encoding: str) -> bytes | None:  # noqa: ANN001 - a binary fil
                     f" the line was probably pasted from a file in another encoding; save the whole file as UTF-8",
                     line,
                 ) from None
-            return _non_ascii_lines(handle, block)
+            lines = _non_ascii_lines(handle, block)
+            if any(_is_utf8(sample_line) for sample_line in lines):
+                raise EncodingRefused(
+                    f"line {line} is not valid UTF-8 (byte 0x{block[exc.start]:02X}) while later lines are:"
+                    f" the line was probably pasted from a file in another encoding; save the whole file as UTF-8",
+                    line,
+                ) from None
+            return b"\n".join(lines)[:SAMPLE]
         seen_non_ascii = seen_non_ascii or not text.isascii()
         lines_before += block.count(b"\n")
     try:
@@ -88,12 +95,23 @@ def _scan(handle, encoding: str) -> bytes | None:  # noqa: ANN001 - a binary fil
     return None
 
 
-def _non_ascii_lines(handle, block: bytes) -> bytes:  # noqa: ANN001 - a binary file object
-    sample = bytearray()
-    while block and len(sample) < SAMPLE:
-        sample += b"\n".join(line for line in block.split(b"\n") if not line.isascii())
+def _non_ascii_lines(handle, block: bytes) -> list[bytes]:  # noqa: ANN001 - a binary file object
+    lines, size = [], 0
+    while block and size < SAMPLE:
+        found = [line for line in block.split(b"\n") if not line.isascii()]
+        lines += found
+        size += sum(len(line) for line in found)
         block = handle.read(BLOCK)
-    return bytes(sample[:SAMPLE])
+    return lines
+
+
+def _is_utf8(line: bytes) -> bool:
+    """Valid UTF-8 with non-ASCII text: Windows-1251 Cyrillic practically never is."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _reads_as_cp1251(sample: bytes) -> bool:

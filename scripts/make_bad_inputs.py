@@ -65,6 +65,16 @@ CASES: dict[str, tuple[bytes, str, str, int, str, str]] = {
         "",
         "line 3 is not valid UTF-8",
     ),
+    "cp1251_line_before_utf8_lines.csv": (
+        _utf8(H)
+        + "IT.NET.USER.ZS,TJ,2022,4,,,,Согд\n".encode("cp1251")
+        + _utf8("IT.NET.USER.ZS,TJ,2023,5,,,,оценка\n"),
+        "",
+        "",
+        2,
+        "",
+        "line 2 is not valid UTF-8",
+    ),
     "utf16_cut_off.csv": ((H + OK).encode("utf-16")[:-1], "", "", 0, "", "middle of a character"),
     "binary.csv": (_binary(), "", "", 0, "", "not text"),
     "nul_byte.csv": (_utf8(H + "IT.NET.USER.ZS,TJ,2023,4,,,,a\x00b\n"), "", "", 2, "comment", "U+0000"),
