@@ -305,8 +305,9 @@ def _validate_and_write(
         )
         session.add(batch)
         session.flush()
-        for rows in kept if kept is not None else validation.chunks():
-            _add(report.stats, dataset.write(session, [row for _, row in rows], ref, batch.id))
+        # A kept file is written in one call, as its key lookups then all run before any insert.
+        for chunk in [[pair for rows in kept for pair in rows]] if kept is not None else validation.chunks():
+            _add(report.stats, dataset.write(session, [row for _, row in chunk], ref, batch.id))
         if kept is None and (report.problems or _checksum(table.path) != checksum):
             report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
         if dry_run or report.problems:
