@@ -122,3 +122,44 @@ def test_an_existing_database_upgrades_in_place_keeping_its_rows(backend, tmp_pa
         row = connection.execute(text("SELECT code, name, name_ru, name_tg FROM source")).one()
     assert tuple(row) == ("OLD", "Old", "", "")
     engine.dispose()
+
+
+def test_a_database_with_import_batches_upgrades_from_0002(backend, tmp_path):
+    """Observations reference import batches: adding the warnings column must keep both (SQLite
+    must not re-create import_batch under foreign keys)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from data_loaders.schema import _alembic_config
+    from tests.conftest import _database_url
+
+    engine = make_engine(_database_url(backend, tmp_path, "t_upgrade2"))
+    cfg = _alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0002")
+    for name, kind in (("reference/sources.csv", "sources"), ("reference/indicators.csv", "indicators")):
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO import_batch (kind, file_name, checksum, rows, loaded_by, loaded_at, status) "
+                    "VALUES (:kind, :name, 'x', 1, 'test', CURRENT_TIMESTAMP, 'loaded')"
+                ),
+                {"kind": kind, "name": name},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO source (code, name, url, licence, kind, citation, import_batch_id) "
+                    "VALUES (:code, 'Old', '', 'x', 'official', '', (SELECT MAX(id) FROM import_batch))"
+                ),
+                {"code": kind.upper()},
+            )
+    upgrade_database(engine)
+    assert is_up_to_date(engine)
+    with engine.connect() as connection:
+        batches = connection.execute(text("SELECT file_name, warnings FROM import_batch ORDER BY id")).all()
+        sources = connection.execute(text("SELECT COUNT(*) FROM source WHERE import_batch_id IS NOT NULL")).scalar()
+    assert [b[0] for b in batches] == ["reference/sources.csv", "reference/indicators.csv"]
+    assert all(b[1] in ([], "[]") for b in batches)
+    assert sources == 2
+    engine.dispose()

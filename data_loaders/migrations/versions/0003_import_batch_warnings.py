@@ -18,8 +18,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('import_batch', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('warnings', sa.JSON(), server_default=sa.text("'[]'"), nullable=False))
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode re-creates the table, and dropping
+    # import_batch while observations reference it fails with foreign keys on.
+    op.add_column('import_batch', sa.Column('warnings', sa.JSON(), server_default=sa.text("'[]'"), nullable=False))
 
 
 def downgrade() -> None:
