@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import blueprint as api_blueprint
 from components.layout import footer, navbar
@@ -70,6 +71,9 @@ def create_app(config: Config | None = None) -> Dash:
         EXPORT_MAX_POINTS=config.export_max_points,
         EXPORT_MAX_TRACES=config.export_max_traces,
     )
+    if config.trusted_proxies:  # the client's address and scheme, as the proxies say
+        hops = config.trusted_proxies
+        app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops)
     rate_limits.init_app(app.server, config)
     _data.init_app(app.server, engine, config, error)
     i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts

@@ -46,6 +46,9 @@ class Config:
     # Per-client rate limits (Flask-Limiter notation), counted in Redis when cache_redis_url is set.
     report_rate_limit: str = "10/minute"
     export_rate_limit: str = "30/minute"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none), so
+    # rate limits count each client, not the proxy, and HSTS follows the client's HTTPS.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -68,6 +71,7 @@ class Config:
             export_max_traces=int(env.get("EXPORT_MAX_TRACES", str(cls.export_max_traces))),
             report_rate_limit=env.get("REPORT_RATE_LIMIT", cls.report_rate_limit),
             export_rate_limit=env.get("EXPORT_RATE_LIMIT", cls.export_rate_limit),
+            trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         )
 
 
