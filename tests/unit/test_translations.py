@@ -43,6 +43,7 @@ LATIN_ALLOWED = {
     "api", "v1", "indicators", "code", "bulk", "geo", "tj", "kg", "from", "to", "theme", "xx",
     "world", "development", "bank", "cc", "by", "odbl", "geoboundaries", "openstreetmap",
     "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie", "utc", "sha",
+    "open", "sdg",  # "Open SDG", the platform's proper name
 }  # fmt: skip
 
 
@@ -146,7 +147,8 @@ def test_tr009_key_terms_follow_the_glossary(lang):
             continue
         term = re.compile(rf"\b{re.escape(row['en'])}\b", re.IGNORECASE)
         for msgid, text in done.items():
-            if term.search(msgid) and not any(s in text.lower() for s in stems):
+            words = re.sub(r"\{\w+\}", "", msgid)  # a {period} placeholder is no word of the text
+            if term.search(words) and not any(s in text.lower() for s in stems):
                 off.append((row["en"], msgid, text))
     assert off == []
 
