@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -103,23 +102,6 @@ def change_text(kpi: Kpi, lang: str | None = None) -> tuple[str, str]:
 def status_badge(progress: Progress | None, lang: str | None = None) -> dbc.Badge:
     label, color = STATUS_LABELS[progress.status if progress else NO_DATA]
     return dbc.Badge(translator(lang)(label), color=color, className="status-badge me-1")
-
-
-def provisional_note(row: pd.Series, lang: str | None = None) -> str:
-    """The words for a period left out of totals: "2026-Q4: 2 of 59 districts reported (3 % of
-    population) — provisional, not shown in totals".
-
-    Args:
-        row: a row of ``queries.completeness.period_completeness`` (period, reported, expected, share).
-        lang: UI language.
-    """
-    t = translator(lang)
-    text = t(
-        "{period}: {reported} of {expected} districts reported ({share} % of population) — provisional, "
-        "not shown in totals"
-    )
-    share = format_number(100 * float(row["share"]) if pd.notna(row["share"]) else None, 0, lang)
-    return text.format(period=row["period"], reported=int(row["reported"]), expected=int(row["expected"]), share=share)
 
 
 def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:

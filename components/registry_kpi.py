@@ -13,11 +13,18 @@ from datetime import date
 
 import pandas as pd
 
-from components.kpi_card import Kpi, provisional_note
+from components.kpi_card import Kpi
 from data_loaders.queries.kpis import KpiData
 from i18n import format_day, format_number, translator
 from metrics.anticipated_progress import assess_kpi
-from metrics.kpis import KpiDefinition, applicable_target, flags_from_sources, is_stale, past_targets
+from metrics.kpis import (
+    KpiDefinition,
+    applicable_target,
+    flags_from_sources,
+    is_stale,
+    past_targets,
+    provisional_note,
+)
 from metrics.status import decimal_year
 
 SPARK_POINTS = 12

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_loaders import models as m
 from data_loaders.cell_rules import control_character_problems, storage_problems
+from data_loaders.completeness_warnings import incomplete_period_warnings
 from data_loaders.datasets import DATASETS, Dataset, detect_kind
 from data_loaders.db import session_scope
 from data_loaders.file_checks import DuplicateKeys
@@ -301,7 +302,7 @@ def _validate_and_write(
             loaded_by=loaded_by or getpass.getuser(),
             loaded_at=datetime.now(UTC).replace(tzinfo=None),
             status="checked" if dry_run else "loaded",
-            warnings=report.warnings,
+            warnings=list(report.warnings),  # a copy: the batch is updated if more are found
         )
         session.add(batch)
         session.flush()
@@ -310,6 +311,11 @@ def _validate_and_write(
             _add(report.stats, dataset.write(session, [row for _, row in chunk], ref, batch.id))
         if kept is None and (report.problems or _checksum(table.path) != checksum):
             report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        if dataset.kind == "observations" and not report.problems:
+            found = incomplete_period_warnings(session, batch.id)
+            report.warnings += [w for w in found if w not in report.warnings]  # a retry finds them again
+            batch.warnings = list(report.warnings)
+            session.flush()
         if dry_run or report.problems:
             raise RejectedFile
         report.batch_id = batch.id

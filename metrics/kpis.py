@@ -24,7 +24,7 @@ from datetime import date
 
 import pandas as pd
 
-from i18n import N_
+from i18n import N_, format_number, translator
 
 # how a KPI is computed from the database
 OBSERVED = "observed"  # the national figure as published (one observation per period)
@@ -316,3 +316,20 @@ def provisional_periods(completeness: pd.DataFrame, threshold: float = COMPLETE_
     complete = is_complete(ordered["share"], threshold)
     last = complete[complete].index.max() if complete.any() else -1
     return ordered.iloc[last + 1 :][~complete.iloc[last + 1 :]].reset_index(drop=True)
+
+
+def provisional_note(row: pd.Series, lang: str | None = None) -> str:
+    """The words for a period left out of totals: "2026-Q4: 2 of 59 districts reported (3 % of
+    population) — provisional, not shown in totals".
+
+    Args:
+        row: a row of ``queries.completeness.period_completeness`` (period, reported, expected, share).
+        lang: UI language.
+    """
+    t = translator(lang)
+    text = t(
+        "{period}: {reported} of {expected} districts reported ({share} % of population) — provisional, "
+        "not shown in totals"
+    )
+    share = format_number(100 * float(row["share"]) if pd.notna(row["share"]) else None, 0, lang)
+    return text.format(period=row["period"], reported=int(row["reported"]), expected=int(row["expected"]), share=share)

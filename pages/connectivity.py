@@ -26,13 +26,13 @@ from components.connectivity_figures import (
 )
 from components.connectivity_table import priority_table
 from components.district_map import clicked_code, district_map
-from components.kpi_card import kpi_card, provisional_note
+from components.kpi_card import kpi_card
 from components.registry_kpi import kpi_from_registry
 from data_loaders import boundaries
 from data_loaders.queries import common, completeness, connectivity, kpis
 from i18n import N_, normalise, translator
 from metrics import kpis as registry
-from metrics.kpis import applicable_target, is_complete
+from metrics.kpis import applicable_target, is_complete, provisional_note
 from pages._data import guarded, query
 
 dash.register_page(

@@ -4,15 +4,16 @@ and the card says why. Real databases; the rows go in through the loader."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from components.kpi_card import provisional_note
 from data_loaders.load import load_file
 from data_loaders.queries import connectivity
 from data_loaders.queries.completeness import period_completeness
-from metrics.kpis import provisional_periods
+from metrics.kpis import provisional_note, provisional_periods
 
 FOUR_G = "TJ.MOB.4G.POP.ZS"
 HEADER = "indicator_code,geo_code,period,value,breakdown,flags,source_code,comment\n"
@@ -90,3 +91,35 @@ def test_the_card_notes_the_provisional_period(partial):
     )
     complete = provisional_periods(period_completeness(partial, FOUR_G, ["2026-Q2", "2026-Q3"]))
     assert complete.empty
+
+
+def test_the_loader_names_a_partial_quarter_in_the_dry_run_and_on_the_batch(partial, tmp_path):
+    path = tmp_path / "q1.csv"
+    path.write_text(HEADER + "".join(f"{FOUR_G},{g},2026-Q1,20,total,,DEMO-SYNTHETIC,\n" for g in (A, B)), "utf-8")
+    note = (
+        "TJ.MOB.4G.POP.ZS (total) 2026-Q1: 2 of 59 districts reported (3 % of population) — provisional, "
+        "not shown in totals"
+    )
+    checked = load_file(partial, path, dry_run=True)
+    assert checked.ok and checked.warnings == [note]
+    assert note in checked.summary()
+    loaded = load_file(partial, path)
+    assert loaded.ok and loaded.warnings == [note]
+    with partial.connect() as connection:
+        stored = connection.execute(text("SELECT warnings FROM import_batch WHERE id = :id"), {"id": loaded.batch_id})
+        warnings = stored.scalar_one()
+    assert (json.loads(warnings) if isinstance(warnings, str) else warnings) == [note]
+
+
+def test_a_complete_quarter_loads_without_a_warning(partial, tmp_path):
+    with partial.connect() as connection:
+        units = [
+            r[0]
+            for r in connection.execute(
+                text(f"SELECT geo_code FROM observation WHERE period = '2026-Q2' AND indicator_code = '{FOUR_G}'")
+            )
+        ]
+    path = tmp_path / "q1_full.csv"
+    path.write_text(HEADER + "".join(f"{FOUR_G},{g},2026-Q1,70,total,,DEMO-SYNTHETIC,\n" for g in units), "utf-8")
+    report = load_file(partial, path)
+    assert report.ok and report.warnings == []
