@@ -41,7 +41,7 @@ def test_figure_has_observed_needed_projection_and_targets():
 
 def test_figure_edge_cases():
     empty = assess([], [], 75.0, 2030)
-    fig = target_figure(series([]), TARGETS.iloc[0:0], empty, "%")
+    fig = target_figure(series([]), TARGETS.iloc[0:0], empty, "%", lang="en")
     assert fig.layout.annotations[0].text.startswith("No data yet")
     # targets but nothing observed yet: said in words, not empty axes
     no_data = target_figure(series([]), TARGETS, empty, "%", lang="en")
