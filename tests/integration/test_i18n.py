@@ -20,8 +20,8 @@ EXPECTED = {
     "tg": {
         "h1": "Сатҳи ишғоли Парки ТИ",
         "nav": ["Шарҳи умумӣ", "Пайвастшавӣ", "Парки ТИ"],
-        "kpi": "Сатҳи ишғол",
-        "period": "дар 30 Июн 2026",
+        "kpi": "Сатҳи ишғоли Парки ТИ",
+        "period": "30 Июн 2026",
         "chart": "Сатҳи ишғол дар тӯли вақт",
         "hover": ["30 Июн 2026", "Тамоми парк"],
         "png": "Боргирии диаграмма ҳамчун PNG",
@@ -30,8 +30,8 @@ EXPECTED = {
     "ru": {
         "h1": "Заполняемость ИТ-парка",
         "nav": ["Обзор", "Связь", "ИТ-парк"],
-        "kpi": "Заполняемость",
-        "period": "на 30 июня 2026\u202fг.",
+        "kpi": "Заполняемость ИТ-парка",
+        "period": "30 июня 2026\u202fг.",
         "chart": "Заполняемость во времени",
         "hover": ["30 июня 2026\u202fг.", "Весь парк"],
         "png": "Сохранить в формате PNG",
@@ -40,8 +40,8 @@ EXPECTED = {
     "en": {
         "h1": "IT Park occupancy",
         "nav": ["Overview", "Connectivity", "IT Park"],
-        "kpi": "Occupancy",
-        "period": "at June 30, 2026",
+        "kpi": "IT Park occupancy",
+        "period": "June 30, 2026",
         "chart": "Occupancy over time",
         "hover": ["June 30, 2026", "Whole park"],
         "png": "Download plot as a PNG",
