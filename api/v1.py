@@ -19,12 +19,15 @@ import pandas as pd
 from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from components.kpi_card import kpi_record
+from components.registry_kpi import kpi_from_registry
 from data_loaders import bulk_export
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.periods import parse_period
-from data_loaders.queries import catalogue, common
+from data_loaders.queries import catalogue, common, kpis
 from exports.tables import neutralise_frame
 from i18n import normalise
+from metrics import kpis as registry
 from pages._data import DatabaseUnavailable, query
 
 blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -177,6 +180,27 @@ def indicator_file(name: str):  # noqa: ANN201 - a Flask response
             "observations": _records(shown),
         }
     )
+
+
+@blueprint.get("/kpis.<fmt>")
+def kpi_table(fmt: str):  # noqa: ANN201 - a Flask response
+    """Every KPI of the registry with the value, period, target, status and method its cards show."""
+    if fmt not in FORMATS:
+        raise BadRequest(f"ask for 'kpis.csv' or 'kpis.json', not 'kpis.{fmt}'", 404)
+    lang, today = _lang(), date.today()
+    records = []
+    for definition in registry.REGISTRY:
+        kpi = kpi_from_registry(definition, query(kpis.kpi_data, definition.key, today, lang), today, lang)
+        records.append(
+            {"key": definition.key, "indicator_code": definition.indicator, "theme": definition.theme}
+            | kpi_record(kpi, lang)
+        )
+    frame = pd.DataFrame(records).astype({"target_year": "Int64"})
+    if fmt == "json":
+        return jsonify({"as_of": today.isoformat(), "count": len(records), "kpis": _records(frame)})
+    response = Response(neutralise_frame(frame).to_csv(index=False, lineterminator="\n"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="tj-digital-kpis_{lang}_{today.isoformat()}.csv"'
+    return response
 
 
 @blueprint.get("/bulk.zip")

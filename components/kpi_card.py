@@ -104,6 +104,27 @@ def status_badge(progress: Progress | None, lang: str | None = None) -> dbc.Badg
     return dbc.Badge(translator(lang)(label), color=color, className="status-badge me-1")
 
 
+def kpi_record(kpi: Kpi, lang: str | None = None) -> dict[str, object]:
+    """What a card says, as one table row for downloads (same words, the value as a number)."""
+    t = translator(lang)
+    progress = kpi.progress if kpi.progress is not None and kpi.progress.target is not None else None
+    return {
+        "label": kpi.label,
+        "value": round(kpi.value, kpi.decimals) if kpi.value is not None else None,
+        "unit": kpi.unit,
+        "period": kpi.period,
+        "target_year": progress.target_year if progress else None,
+        "target": round(progress.target, kpi.decimals) if progress else None,
+        "illustrative_target": bool(progress and kpi.target_note),
+        "status": t(STATUS_LABELS[progress.status][0]) if progress else "",
+        "method": t(METHOD_LABELS[progress.method]) if progress else "",
+        "past_target": kpi.past_target_note,
+        "stale": kpi.stale_note,
+        "provisional": " | ".join(kpi.provisional_notes),
+        "synthetic": kpi.synthetic,
+    }
+
+
 def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
     """One KPI as a card; the whole card links to its view when ``href`` is set."""
     t = translator(lang)
@@ -126,7 +147,10 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
             target += f" ({kpi.target_note})"
         method = html.Span(f" · {t(METHOD_LABELS[progress.method])}", className="small text-muted kpi-method")
         body.append(
-            html.Div([status_badge(progress, lang), html.Span(target, className="small"), method], className="mt-1")
+            html.Div(
+                [status_badge(progress, lang), html.Span(target, className="small kpi-target"), method],
+                className="mt-1",
+            )
         )
     if kpi.past_target_note:
         body.append(html.Div(kpi.past_target_note, className="small text-muted kpi-past-target"))

@@ -1,5 +1,6 @@
-"""The PDF report of a page: a title page, every chart of the page with its current filters,
-title, subtitle and source line, and a list of the sources with their licences.
+"""The PDF report of a page: a title page, the page's KPI cards as a table (value, period,
+target, status and the method that made it, notes), every chart of the page with its current
+filters, title, subtitle and source line, and a list of the sources with their licences.
 
 Generic by design: the page's registered ``layout(**query)`` is called with the URL's query
 string and the component tree is walked for chart cards (``components.chart_card``), so a new
@@ -26,6 +27,8 @@ KIND_LABELS = {
     "partner": N_("partner data"),
     "synthetic": N_("synthetic demo data"),
 }
+# widths of the KPI table's columns: indicator, value, period, target, status with its notes
+KPI_COLUMNS = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in (26, 19, 14, 20, 21)) + "</colgroup>"
 MAX_CHART_HEIGHT = 900  # a tall chart (stacked subplots) keeps its height, up to most of a page
 # Fonts with full Cyrillic (Tajik ҳ ҷ ӣ ӯ қ ғ): Debian's fonts-dejavu-core, installed by the test setup.
 FONT_STACK = "'DejaVu Sans', 'Liberation Sans', 'Noto Sans', sans-serif"
@@ -92,6 +95,63 @@ def collect_charts(layout: object, exported_at: datetime | None = None) -> list[
     return parts
 
 
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI card's words, as the page shows them (the card is built from the registry)."""
+
+    label: str
+    value: str
+    period: str
+    target: str
+    status: str
+    method: str
+    notes: tuple[str, ...]
+
+
+# the card's parts, by class name (components.kpi_card.kpi_card)
+_NOTE_CLASSES = ("kpi-past-target", "stale-badge", "kpi-provisional", "synthetic-badge")
+
+
+def _text(node: object) -> str:
+    """All text inside a component, in order."""
+    if isinstance(node, str | int | float):
+        return str(node)
+    if isinstance(node, list | tuple):
+        return "".join(_text(child) for child in node)
+    return _text(getattr(node, "children", None) or "")
+
+
+def _has_class(node: object, name: str) -> bool:
+    return name in (getattr(node, "className", None) or "").split()
+
+
+def collect_kpis(layout: object) -> list[KpiLine]:
+    """Every KPI card in a component tree, in page order, as the words it shows."""
+    lines = []
+    for node in _walk(layout):
+        if not _has_class(node, "kpi-card"):
+            continue
+        inner = list(_walk(list(_children(node))))
+
+        def first(name: str, nodes: list = inner) -> str:
+            return next((_text(n).strip() for n in nodes if _has_class(n, name)), "")
+
+        value = " ".join(part for part in (first("kpi-value"), first("kpi-unit")) if part)
+        notes = tuple(_text(n).strip() for n in inner if any(_has_class(n, c) for c in _NOTE_CLASSES))
+        lines.append(
+            KpiLine(
+                first("kpi-label"),
+                value,
+                first("kpi-period"),
+                first("kpi-target"),
+                first("status-badge"),
+                first("kpi-method").lstrip("· ").strip(),
+                notes,
+            )
+        )
+    return lines
+
+
 def chart_height(figure: dict) -> int:
     """Print height: the figure's own height when it sets one (stacked subplots), else the default."""
     height = (figure.get("layout") or {}).get("height")
@@ -132,8 +192,22 @@ body {{ font-family: {FONT_STACK}; color: #222; font-size: 11pt; }}
 .caption {{ font-size: 8.5pt; color: #444; margin-top: 1mm; }}
 .badge {{ background: #ffc107; color: #222; border-radius: 3px; padding: 0 4px; font-size: 8pt; }}
 .sources {{ break-before: page; }}
+.kpis table {{ border-collapse: collapse; width: 100%; margin-bottom: 6mm; table-layout: fixed; }}
+.kpis td, .kpis th {{ text-align: left; vertical-align: top; padding: 2px 6px; border-bottom: 1px solid #ddd;
+  font-size: 9.5pt; }}
+.kpis td.num {{ font-weight: bold; }}
 .sources td, .sources th {{ text-align: left; padding: 2px 6px; border-bottom: 1px solid #ddd; font-size: 9.5pt; }}
 """
+
+
+def _kpi_row(kpi: KpiLine) -> str:
+    """A table row: the status cell also names its method and the card's notes."""
+    esc = html.escape
+    small = "".join(f"<br><small>{esc(text)}</small>" for text in (kpi.method, *kpi.notes) if text)
+    return (
+        f"<tr><td>{esc(kpi.label)}</td><td class='num'>{esc(kpi.value)}</td><td>{esc(kpi.period)}</td>"
+        f"<td>{esc(kpi.target)}</td><td>{esc(kpi.status)}{small}</td></tr>"
+    )
 
 
 def report_html(
@@ -143,6 +217,7 @@ def report_html(
     images: list[bytes],
     lang: str,
     generated_at: datetime,
+    kpis: list[KpiLine] = (),
 ) -> str:
     """The report as a standalone HTML document (images inlined, no outside requests).
 
@@ -153,6 +228,7 @@ def report_html(
         images: one SVG per chart, same order.
         lang: report language.
         generated_at: when the report was made.
+        kpis: the page's KPI cards, in page order.
 
     Returns:
         HTML text.
@@ -169,6 +245,15 @@ def report_html(
         f"<div>{esc(t('Language'))}: {esc(LANGUAGES[lang])}</div>"
         f"<div>{esc(t('Charts'))}: {len(parts)}</div></div></section>"
     ]
+    if kpis:
+        head = "".join(
+            f"<th>{esc(t(h))}</th>" for h in (N_("Indicator"), N_("Value"), N_("Period"), N_("Target"), N_("Status"))
+        )
+        rows = "".join(_kpi_row(k) for k in kpis)
+        blocks.append(
+            f"<section class='kpis'><h2>{esc(t('Key indicators'))}</h2><table>{KPI_COLUMNS}<tr>{head}</tr>{rows}"
+            "</table></section>"
+        )
     if not parts:
         blocks.append(f"<p>{esc(t('This page has no charts for these filters.'))}</p>")
     for part, image in zip(parts, images, strict=True):
@@ -197,10 +282,10 @@ def report_html(
 
 
 def report_pdf(page_title: str, filters: list[tuple[str, str]], layout: object, lang: str) -> bytes:
-    """Render a page's charts and print the report to PDF with the shared browser."""
+    """Render a page's KPI table and charts and print the report to PDF with the shared browser."""
     from exports.renderer import RENDERER
 
     generated_at = datetime.now(UTC)
     parts = collect_charts(layout, generated_at)
     images = [RENDERER.figure(_report_figure(p.figure), "svg", CHART_WIDTH, chart_height(p.figure)) for p in parts]
-    return RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at))
+    return RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at, collect_kpis(layout)))

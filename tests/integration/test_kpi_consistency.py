@@ -1,10 +1,16 @@
-"""One KPI, one answer: the same value, period, target and status on the Overview and on its view,
-and a partial quarter loaded while the app runs changes neither page's national figure; both say
-at once that the quarter is provisional (the cache follows the newest import batch)."""
+"""One KPI, one answer: the same value, period, target and status on the Overview, on its view,
+in the view's PDF report and in the KPI table download (/api/v1/kpis.csv); and a partial quarter
+loaded while the app runs changes neither page's national figure, both saying at once that the
+quarter is provisional (the cache follows the newest import batch)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
+import subprocess
+import urllib.request
 
 import pytest
 
@@ -46,6 +52,7 @@ def _card(dash_duo, selector: str) -> dict:
         "period": card.find_element("css selector", ".kpi-period").text,
         "status": [b.text for b in card.find_elements("css selector", ".status-badge")],
         "target": [line for line in text.splitlines() if "Target" in line],
+        "target_text": [e.text for e in card.find_elements("css selector", ".kpi-target")],
         "text": text,
     }
 
@@ -100,4 +107,40 @@ def test_kpi002_partial_quarter_loaded_while_running_keeps_totals_and_says_provi
     overview = _cards(dash_duo, dash_duo.server_url + "/?lang=en", ["#ovw-kpi-coverage-4g"])[0]
     assert (overview["value"], overview["period"]) == (before_overview["value"], "2026-Q3")
     assert note in overview["text"]
+    assert dash_duo.get_logs() == []
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=180) as response:  # the app itself, on loopback
+        return response.read()
+
+
+def test_kpi003_same_kpi_in_the_pdf_report_and_the_kpi_csv(dash_duo, dashboard, tmp_path):
+    dash_duo.start_server(dashboard)
+    overview = _cards(dash_duo, dash_duo.server_url + "/?lang=en", ["#ovw-kpi-coverage-4g"])[0]
+    view = _cards(dash_duo, dash_duo.server_url + "/connectivity?lang=en", ["#conn-kpi-0"])[0]
+    (target,) = overview["target_text"]  # "Target 2030: 95.0 (illustrative)"
+    (status,) = overview["status"]
+    assert (view["value"], view["period"], view["status"]) == (overview["value"], overview["period"], [status])
+
+    # the KPI table download: the same number, period, target and status
+    rows = {
+        r["key"]: r
+        for r in csv.DictReader(io.StringIO(_fetch(dash_duo.server_url + "/api/v1/kpis.csv?lang=en").decode()))
+    }
+    row = rows["coverage_4g"]
+    assert (row["value"], row["period"], row["status"]) == (overview["value"], overview["period"], status)
+    assert target.startswith(f"Target {row['target_year']}: {row['target']}")
+
+    # the PDF report of the view lists its KPI cards as a table with the same words
+    pdf = tmp_path / "connectivity.pdf"
+    pdf.write_bytes(_fetch(dash_duo.server_url + "/_export/report.pdf?page=/connectivity&lang=en"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # the table row, from its label to the next KPI's (cells may wrap onto several lines)
+    table = text[text.index("Key indicators") :]
+    row_text = " ".join(
+        re.split(r"\n\s*Rural population", re.split(r"\n\s*Population covered by", table)[1])[0].split()
+    )
+    for words in (overview["value"], overview["period"], status, *target.split()):
+        assert words in row_text, (words, row_text)
     assert dash_duo.get_logs() == []

@@ -137,3 +137,19 @@ def test_api009_database_down_is_503_json():
     response = app.server.test_client().get("/api/v1/indicators")
     assert response.status_code == 503
     assert "not reachable" in response.get_json()["error"]["message"]
+
+
+def test_api010_kpi_table_lists_every_registry_kpi_with_its_card_words(client):
+    from metrics.kpis import REGISTRY
+
+    response = client.get("/api/v1/kpis.csv?lang=ru")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = {row["key"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    assert list(rows) == [d.key for d in REGISTRY]
+    coverage = rows["coverage_4g"]
+    assert coverage["indicator_code"] == "TJ.MOB.4G.POP.ZS" and coverage["label"] == "Население, охваченное 4G"
+    assert coverage["period"] == "2026-Q3" and coverage["target_year"] == "2030" and coverage["status"]
+    assert rows["urban_rural_gap"]["target"] == "" and rows["urban_rural_gap"]["status"] == ""
+    body = client.get("/api/v1/kpis.json").get_json()
+    assert body["count"] == len(REGISTRY) and body["kpis"][0]["key"] == REGISTRY[0].key
+    assert client.get("/api/v1/kpis.xlsx").status_code == 404
