@@ -14,6 +14,18 @@ from app import create_app
 from config import Config
 
 
+@pytest.fixture(autouse=True)
+def _export_browser_closed_before_the_server_stops(dash_duo):
+    """Close the shared export browser at the end of each browser test, before dash.testing stops
+    the test's server: it stops a server by raising SystemExit in every thread started during the
+    test, which would kill the export browser's helper threads and leave the next test's report
+    waiting on a browser that no longer answers. (Depends on dash_duo, so it is torn down first.)"""
+    yield
+    from exports.renderer import RENDERER
+
+    RENDERER.close()
+
+
 @pytest.fixture
 def dashboard(seeded_sqlite_url):
     """A fresh app on the seeded database (no seeding on start); English unless ``?lang=`` says
