@@ -35,6 +35,17 @@ def _read(bind: Engine | Session, stmt) -> pd.DataFrame:  # noqa: ANN001 - any S
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
+def population_of_its_year(population, observation):  # noqa: ANN001, ANN201 - aliased models, SQL condition
+    """Join condition: the unit's modelled population (the weight) in the observation's year."""
+    return (
+        (population.geo_code == observation.geo_code)
+        & (population.indicator_code == POPULATION)
+        & population.is_current
+        & (population.breakdown == "total")
+        & (population.period == func.substr(observation.period, 1, 4))
+    )
+
+
 def _units():  # noqa: ANN202 - an SQL subquery of coverage units and their region
     g, child = m.Geo, aliased(m.Geo)
     has_districts = exists().where(child.parent_code == g.code, child.level == "district")
@@ -92,11 +103,7 @@ def period_completeness(
         .join(units, units.c.code == o.geo_code)
         .outerjoin(
             p,
-            (p.geo_code == o.geo_code)
-            & (p.indicator_code == POPULATION)
-            & p.is_current
-            & (p.breakdown == "total")
-            & (p.period == func.substr(o.period, 1, 4)),
+            population_of_its_year(p, o),
         )
         .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == breakdown)
         .group_by(units.c.region, o.period)

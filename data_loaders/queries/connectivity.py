@@ -17,10 +17,9 @@ from sqlalchemy.orm import aliased
 
 from data_loaders import models as m
 from data_loaders.queries.common import _lang, read_frame
-from data_loaders.queries.completeness import period_completeness
+from data_loaders.queries.completeness import period_completeness, population_of_its_year
 from metrics.kpis import COMPLETE_SHARE, is_complete
 
-POPULATION = "TJ.POP.MODEL"  # modelled district population used as weights
 COVERAGE_4G = "TJ.MOB.4G.POP.ZS"
 TECHNOLOGIES = ("TJ.MOB.2G.POP.ZS", "TJ.MOB.3G.POP.ZS", "TJ.MOB.4G.POP.ZS", "TJ.MOB.5G.POP.ZS")
 LEVELS = ("country", "region", "unit")
@@ -56,11 +55,7 @@ def _weighted_statement(
         .join(g, g.code == o.geo_code)
         .join(
             p,
-            (p.geo_code == o.geo_code)
-            & (p.indicator_code == POPULATION)
-            & p.is_current
-            & (p.breakdown == "total")
-            & (p.period == func.substr(o.period, 1, 4)),
+            population_of_its_year(p, o),
         )
         .where(o.indicator_code.in_(list(indicator_codes)), o.is_current, o.breakdown == breakdown)
         .where(g.level.in_(("district", "region")))
@@ -172,11 +167,7 @@ def unit_values(engine: Engine, indicator_code: str, period: str, lang: str = "e
         .join(r, r.code == region_code)
         .outerjoin(
             p,
-            (p.geo_code == o.geo_code)
-            & (p.indicator_code == POPULATION)
-            & p.is_current
-            & (p.breakdown == "total")
-            & (p.period == func.substr(o.period, 1, 4)),
+            population_of_its_year(p, o),
         )
         .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == "total", o.period == period)
         .where((g.level == "district") | ((g.level == "region") & (g.code == "TJ-DU")))
@@ -219,11 +210,7 @@ def priorities(
         .join(r, r.code == region_code)
         .join(
             p,
-            (p.geo_code == o.geo_code)
-            & (p.indicator_code == POPULATION)
-            & p.is_current
-            & (p.breakdown == "total")
-            & (p.period == func.substr(o.period, 1, 4)),
+            population_of_its_year(p, o),
         )
         .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == "total", o.period == period)
         .where((g.level == "district") | ((g.level == "region") & (g.code == "TJ-DU")))
