@@ -1,26 +1,25 @@
-"""How pages reach the data: the app's engine and cache, and a guard for a database that is down.
+"""How the web app reaches the data: the app's engine and a cache in front of the queries.
 
-Pages call :func:`query` with a function from ``data_loaders.queries``; results are cached
+Pages, callbacks and the API call :func:`query` with a function from ``data_loaders.queries``; results are cached
 (in-process by default, Redis in production) so a busy morning does not re-run the same SQL.
 
 The cache is an optimisation, never a dependency: a cache that cannot be built (the ``redis``
 module missing) or that fails (Redis down, a timeout) logs one warning and acts as a miss, so
 pages show their data straight from the database. After a failure the cache is skipped for
 :data:`CACHE_RETRY_SECONDS`, so a dead Redis costs one short timeout, not one per query.
-``/health`` says what works: the database (``SELECT 1``) and the cache (a write and a read).
+``api.health`` says what works: the database (``SELECT 1``) and the cache (a write and a read).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, jsonify
+from flask import Flask, current_app, g
 from flask_caching import Cache
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_loaders.models import ImportBatch
@@ -38,7 +37,6 @@ CACHE_RETRY_SECONDS = 10.0
 # A Redis that does not answer must cost milliseconds: short socket timeouts and no retries
 # (a failed read is a miss anyway, and the next try comes after CACHE_RETRY_SECONDS).
 REDIS_TIMEOUT_SECONDS = 0.25
-HEALTH_KEY = "health-check"
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -78,7 +76,7 @@ def _redis_options() -> dict:
     }
 
 
-def _init_cache(server: Flask, config) -> CacheState:  # noqa: ANN001
+def _init_cache(server: Flask, config) -> CacheState:
     settings = {
         "CACHE_TYPE": config.cache_type,
         "CACHE_REDIS_URL": config.cache_redis_url,
@@ -98,10 +96,9 @@ def _init_cache(server: Flask, config) -> CacheState:  # noqa: ANN001
     return state
 
 
-def init_app(server: Flask, engine: Engine | None, config, error: str | None) -> None:  # noqa: ANN001
-    """Attach the engine (None when the database was down at start), the cache and ``/health``."""
+def init_app(server: Flask, engine: Engine | None, config, error: str | None) -> None:
+    """Attach the engine (None when the database was down at start) and the cache."""
     server.extensions[_EXTENSION] = {"engine": engine, "error": error, "cache": _init_cache(server, config)}
-    server.add_url_rule("/health", "health", health, methods=["GET"])
 
 
 def engine() -> Engine:
@@ -111,7 +108,7 @@ def engine() -> Engine:
     return state["engine"]
 
 
-def _through_cache(operation: Callable, *args):  # noqa: ANN202 - whatever the cache returns
+def _through_cache(operation: Callable, *args):
     """``operation(*args)`` on the cache, or None (a miss) when the cache is down."""
     state: CacheState = current_app.extensions[_EXTENSION]["cache"]
     if state.skipping():
@@ -138,7 +135,7 @@ def _data_version() -> int:
     return g.tj_data_version
 
 
-def query(function: Callable, *args, **kwargs):  # noqa: ANN201 - returns whatever the query returns
+def query(function: Callable, *args, **kwargs):
     """Run ``function(engine, *args, **kwargs)`` through the cache, keyed by the data's version."""
     name = f"{function.__module__}.{function.__qualname__}"
     key = f"batch{_data_version()}:{name}:{args!r}:{sorted(kwargs.items())!r}"
@@ -153,57 +150,6 @@ def query(function: Callable, *args, **kwargs):  # noqa: ANN201 - returns whatev
     return value
 
 
-def database_health() -> dict:
-    """``{"status": "ok"}`` after a ``SELECT 1``, else ``"down"`` with the reason."""
-    try:
-        with engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except DatabaseUnavailable as exc:
-        return {"status": "down", "reason": f"not reachable since start ({exc})"}
-    except SQLAlchemyError as exc:
-        log.error("health check: database down: %s", exc)
-        return {"status": "down", "reason": exc.__class__.__name__}
-    return {"status": "ok"}
-
-
-def cache_health() -> dict:
-    """Write and read back a key in the cache itself (not skipped, so a recovery shows at once)."""
-    state: CacheState = current_app.extensions[_EXTENSION]["cache"]
-    backend = state.backend
-    if state.retry_at == float("inf"):
-        return {"status": "down", "backend": backend, "reason": state.failure}
-    try:
-        stamp = str(time.time())
-        cache.set(HEALTH_KEY, stamp, timeout=60)
-        if cache.get(HEALTH_KEY) != stamp:
-            return {"status": "down", "backend": backend, "reason": "a value written was not read back"}
-    except CACHE_ERRORS as exc:
-        state.failed(f"{exc.__class__.__name__}: {exc}")
-        return {"status": "down", "backend": backend, "reason": exc.__class__.__name__}
-    state.worked()
-    return {"status": "ok", "backend": backend}
-
-
-def health():  # noqa: ANN201 - a Flask response tuple
-    """``/health``: 200 while the database answers (a cache that is down only slows pages), else 503.
-
-    Dash's own health check (``Dash(health_endpoint=...)``, off by default) only says "OK"; this one
-    answers the question a load balancer and an operator ask: can the app show data?
-    """
-    report = {"database": database_health(), "cache": cache_health()}
-    report["status"] = "ok" if report["database"]["status"] == "ok" else "down"
-    return jsonify(report), 200 if report["status"] == "ok" else 503
-
-
-def guarded(layout: Callable) -> Callable:
-    """Wrap a page's layout so that a database failure shows a clear banner, not a traceback."""
-    from components.layout import status_banner
-
-    @functools.wraps(layout)
-    def wrapper(*args, **kwargs):  # noqa: ANN202
-        try:
-            return layout(*args, **kwargs)
-        except DatabaseUnavailable:
-            return status_banner(kwargs.get("lang"))
-
-    return wrapper
+def cache_state() -> CacheState:
+    """Whether this app's cache works (read by ``/health``)."""
+    return current_app.extensions[_EXTENSION]["cache"]
