@@ -15,11 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import blueprint as api_blueprint
+from api import health
 from components.layout import footer, navbar
 from config import Config
+from data_loaders import cached
 from data_loaders.seed import prepare_database
 from i18n import web as i18n_web
-from pages import _data, _exports, _status_codes  # noqa: F401 - _exports registers the export hooks
+from pages import _exports, _status_codes, _view_routing  # noqa: F401 - _exports registers the export hooks
 from security import headers, rate_limits
 
 log = logging.getLogger("dashboard")
@@ -29,10 +31,11 @@ TITLE = "Tajikistan Digitalization Dashboard"
 
 def _shell() -> html.Div:
     """The frame around every page: navigation, the page, the footer. A page whose data cannot be
-    read says so itself (``pages._data.guarded``), in the UI language, so the frame adds nothing."""
+    read says so itself (``pages._guarded.guarded``), in the UI language, so the frame adds nothing."""
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            _view_routing.shown_view_store(),
             navbar(dash.page_registry.values()),
             dbc.Container(
                 [dash.page_container],
@@ -61,6 +64,7 @@ def create_app(config: Config | None = None) -> Dash:
         title=TITLE,
         update_title=None,
         suppress_callback_exceptions=True,
+        routing_callback_inputs=_view_routing.ROUTING_INPUTS,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -75,10 +79,12 @@ def create_app(config: Config | None = None) -> Dash:
         hops = config.trusted_proxies
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops)
     rate_limits.init_app(app.server, config)
-    _data.init_app(app.server, engine, config, error)
+    cached.init_app(app.server, engine, config, error)
+    health.init_app(app.server)
     i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
     app.server.register_blueprint(api_blueprint)  # /api/v1: stable URLs for machines
     app.layout = _shell
+    _view_routing.init_app(app)  # the router leaves a page alone when only its query changed
     _status_codes.init_app(app)  # 404 for a path that is no page
     headers.init_app(app, config)  # CSP and the other security headers on every response
     return app
@@ -87,7 +93,7 @@ def create_app(config: Config | None = None) -> Dash:
 _instance: Dash | None = None
 
 
-def __getattr__(name: str):  # noqa: ANN202 - PEP 562: build the app on first use, not on import
+def __getattr__(name: str):
     """``app`` and ``server`` are built on first access (``gunicorn app:server``), so tests can
     import :func:`create_app` without touching the default database."""
     global _instance

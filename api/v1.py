@@ -8,7 +8,7 @@
 
 Why errors are JSON with a 4xx: a script that asks for an unknown code or a malformed period
 must get a reason it can print, never an HTML page or a 500. A database that is down gives 503.
-Data is read through ``pages._data.query``, the same engine and cache the pages use.
+Data is read through ``data_loaders.cached.query``, the same engine and cache the pages use.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from werkzeug.exceptions import HTTPException
 from components.kpi_card import kpi_record
 from components.registry_kpi import kpi_from_registry
 from data_loaders import bulk_export
+from data_loaders.cached import DatabaseUnavailable, query
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.periods import parse_period
 from data_loaders.queries import catalogue, common, kpis
 from exports.tables import neutralise_frame
 from i18n import normalise
 from metrics import kpis as registry
-from pages._data import DatabaseUnavailable, query
 
 blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 FORMATS = ("csv", "json")
@@ -48,17 +48,17 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 
 
 @blueprint.errorhandler(BadRequest)
-def _bad_request(exc: BadRequest):  # noqa: ANN202 - a Flask response tuple
+def _bad_request(exc: BadRequest):
     return _error(exc.status, exc.message)
 
 
 @blueprint.errorhandler(DatabaseUnavailable)
-def _database_down(exc: DatabaseUnavailable):  # noqa: ANN202
+def _database_down(exc: DatabaseUnavailable):
     return _error(503, f"the database is not reachable right now ({exc}); please try again later")
 
 
 @blueprint.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):  # noqa: ANN202
+def _http_error(exc: HTTPException):
     return _error(exc.code or 400, exc.description or exc.name)
 
 
@@ -118,7 +118,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 @blueprint.get("/indicators")
-def indicators():  # noqa: ANN201 - a Flask response
+def indicators():
     """The catalogue: every indicator with source, licence, kind, coverage and links to its data."""
     frame = query(
         catalogue.catalogue,
@@ -136,7 +136,7 @@ def indicators():  # noqa: ANN201 - a Flask response
 
 
 @blueprint.get("/indicators/<string:name>")
-def indicator_file(name: str):  # noqa: ANN201 - a Flask response
+def indicator_file(name: str):
     """One indicator's current observations as ``<code>.csv`` or ``<code>.json``."""
     code, _, fmt = name.rpartition(".")
     if fmt not in FORMATS or not code:
@@ -183,7 +183,7 @@ def indicator_file(name: str):  # noqa: ANN201 - a Flask response
 
 
 @blueprint.get("/kpis.<fmt>")
-def kpi_table(fmt: str):  # noqa: ANN201 - a Flask response
+def kpi_table(fmt: str):
     """Every KPI of the registry with the value, period, target, status and method its cards show."""
     if fmt not in FORMATS:
         raise BadRequest(f"ask for 'kpis.csv' or 'kpis.json', not 'kpis.{fmt}'", 404)
@@ -204,7 +204,7 @@ def kpi_table(fmt: str):  # noqa: ANN201 - a Flask response
 
 
 @blueprint.get("/bulk.zip")
-def bulk():  # noqa: ANN201 - a Flask response
+def bulk():
     """The whole database, or one theme, as the ZIP of loader-format CSVs with README and metadata."""
     theme = _choice("theme", THEMES)
     body = query(bulk_export.build_zip, theme)
@@ -215,6 +215,6 @@ def bulk():  # noqa: ANN201 - a Flask response
 
 @blueprint.route("/", defaults={"rest": ""})
 @blueprint.route("/<path:rest>")
-def unknown(rest: str):  # noqa: ANN201 - a Flask response
+def unknown(rest: str):
     """Anything else under /api/v1 is a JSON 404, not the dashboard's HTML page."""
     return _error(404, f"no such endpoint '/api/v1/{rest}': use /api/v1/indicators")

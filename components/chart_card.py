@@ -8,10 +8,12 @@ one set of global callbacks (``pages/_exports.py``) turns that into PNG, SVG, CS
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import Output, dcc, html
 
 from exports.meta import ExportMeta, safe_name, sources_records
 from i18n import N_, normalise, translator
@@ -98,6 +100,75 @@ def export_menu(key: str, lang: str | None = None) -> dbc.DropdownMenu:
     )
 
 
+@dataclass(frozen=True)
+class ChartContent:
+    """What a chart card shows for one view: built once, drawn by :func:`chart_card` in the first
+    view and sent by a callback as :func:`chart_values` for every later filter change."""
+
+    title: str
+    figure: go.Figure | dict
+    sources: pd.DataFrame
+    subtitle: str = ""
+    lang: str | None = None
+    data: pd.DataFrame | None = None
+    export_name: str | None = None
+
+
+def _part_id(chart_id: str | dict, part: str) -> str:
+    return f"{chart_key(chart_id)}-{part}"
+
+
+def chart_outputs(chart_id: str | dict) -> list[Output]:
+    """The outputs a callback updates for one chart card, in the order of :func:`chart_values`:
+    the figure, title, subtitle, source caption and export metadata (the card itself stays)."""
+    return [
+        Output(chart_id, "figure"),
+        Output(_part_id(chart_id, "title"), "children"),
+        Output(_part_id(chart_id, "subtitle"), "children"),
+        Output(_part_id(chart_id, "caption"), "children"),
+        Output({"type": EXPORT_META, "chart": chart_key(chart_id)}, "data"),
+    ]
+
+
+def _export_meta(key: str, content: ChartContent) -> dict:
+    meta = ExportMeta(
+        title=content.title,
+        subtitle=content.subtitle,
+        sources=sources_records(content.sources),
+        lang=normalise(content.lang),
+        name=safe_name(content.export_name or key),
+    ).to_json()
+    meta.pop("exported_at")  # stamped when the file is made
+    meta["data"] = data_records(content.data)
+    meta["named"] = content.export_name is not None  # else the file name takes the URL's filters at export time
+    return meta
+
+
+def chart_values(chart_id: str | dict, content: ChartContent) -> tuple:
+    """The values for :func:`chart_outputs`: a filter change redraws the chart in its card."""
+    return (
+        content.figure,
+        content.title,
+        content.subtitle,
+        source_caption(content.sources, content.lang),
+        _export_meta(chart_key(chart_id), content),
+    )
+
+
+def chart_card_of(chart_id: str | dict, content: ChartContent) -> dbc.Card:
+    """:func:`chart_card` from a :class:`ChartContent`."""
+    return chart_card(
+        chart_id,
+        content.title,
+        content.figure,
+        content.sources,
+        subtitle=content.subtitle,
+        lang=content.lang,
+        data=content.data,
+        export_name=content.export_name,
+    )
+
+
 def chart_card(
     chart_id: str | dict,
     title: str,
@@ -127,19 +198,11 @@ def chart_card(
         A ``dbc.Card`` with class ``chart-card``.
     """
     key = chart_key(chart_id)
-    meta = ExportMeta(
-        title=title,
-        subtitle=subtitle,
-        sources=sources_records(sources),
-        lang=normalise(lang),
-        name=safe_name(export_name or key),
-    ).to_json()
-    meta.pop("exported_at")  # stamped when the file is made
-    meta["data"] = data_records(data)
-    meta["named"] = export_name is not None  # else the file name takes the URL's filters at export time
-    header_text = [html.H2(title, className="h6 mb-0")]
-    if subtitle:
-        header_text.append(html.Div(subtitle, className="small text-muted chart-subtitle"))
+    content = ChartContent(title, figure, sources, subtitle, lang, data, export_name)
+    header_text = [
+        html.H2(title, id=_part_id(chart_id, "title"), className="h6 mb-0"),
+        html.Div(subtitle, id=_part_id(chart_id, "subtitle"), className="small text-muted chart-subtitle"),
+    ]
     header = html.Div([html.Div(header_text, className="me-2"), export_menu(key, lang)], className="d-flex")
     return dbc.Card(
         [
@@ -150,8 +213,8 @@ def chart_card(
                     **{CHART_ATTRIBUTE: key},
                 )
             ),
-            dbc.CardFooter(source_caption(sources, lang)),
-            dcc.Store(id={"type": EXPORT_META, "chart": key}, data=meta),
+            dbc.CardFooter(source_caption(sources, lang), id=_part_id(chart_id, "caption")),
+            dcc.Store(id={"type": EXPORT_META, "chart": key}, data=_export_meta(key, content)),
             dcc.Store(id={"type": EXPORT_REQUEST, "chart": key}),
             dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": key}),
         ],

@@ -21,7 +21,7 @@ LOCALE_FORMAT = {
 }
 
 
-def priority_table(frame: pd.DataFrame, table_id: str, unit: str = "%", lang: str | None = None):  # noqa: ANN201
+def priority_table(frame: pd.DataFrame, table_id: str, unit: str = "%", lang: str | None = None):
     """A sortable table of the ranking, people rounded to hundreds.
 
     Args:

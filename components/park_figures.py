@@ -55,7 +55,7 @@ def sector_label(code: str, lang: str | None = None) -> str:
     return translator(lang)(SECTOR_LABELS[code]) if code in SECTOR_LABELS else str(code)
 
 
-def _when(day: date | None, lang: str | None, t) -> str:  # noqa: ANN001
+def _when(day: date | None, lang: str | None, t) -> str:
     if day is None or pd.isna(day):
         return t("open-ended")
     return format_day(pd.Timestamp(day).date(), lang)

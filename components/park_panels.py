@@ -43,7 +43,7 @@ def rent_kpi(series: pd.DataFrame, as_of: date, synthetic: bool, lang: str | Non
     last = series.iloc[-1] if len(series) and series["as_of"].iloc[-1] == as_of else None
     prev = series.iloc[-2] if last is not None and len(series) > 1 else None
 
-    def value(row) -> float | None:  # noqa: ANN001
+    def value(row) -> float | None:
         return None if row is None or pd.isna(row["rent_usd_m2"]) else float(row["rent_usd_m2"])
 
     return Kpi(
@@ -101,7 +101,7 @@ def tenant_table(records: list[dict], lang: str | None = None, table_id: str = "
     return html.Div(table, id=table_id, className="table-responsive park-tenant-table")
 
 
-def _end(day, lang: str | None) -> str:  # noqa: ANN001 - a date, an ISO string or empty
+def _end(day, lang: str | None) -> str:
     if day is None or (isinstance(day, float) and pd.isna(day)) or day == "":
         return translator(lang)("open-ended")
     return format_day(pd.Timestamp(day).date(), lang)

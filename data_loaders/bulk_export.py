@@ -57,11 +57,11 @@ class Part:
     frame: pd.DataFrame
 
 
-def _geo_rank():  # noqa: ANN202 - an SQL expression: parents before children
+def _geo_rank():
     return case((m.Geo.level == "country", 0), (m.Geo.level == "region", 1), (m.Geo.level == "district", 2), else_=3)
 
 
-def _frame(engine: Engine, kind: str, stmt) -> pd.DataFrame:  # noqa: ANN001 - any selectable
+def _frame(engine: Engine, kind: str, stmt) -> pd.DataFrame:
     """Rows of ``stmt`` with exactly the loader's columns for ``kind``, booleans as 1/0."""
     frame = read_frame(engine, stmt)
     frame = frame.reindex(columns=DATASETS[kind].columns)

@@ -30,7 +30,7 @@ class Dataset:
         return list(self.model.model_fields)
 
 
-def _dataset(kind, model, table, key, check, write, *signature, file_checks=()) -> Dataset:  # noqa: ANN001
+def _dataset(kind, model, table, key, check, write, *signature, file_checks=()) -> Dataset:
     return Dataset(kind, model, key, check, write, frozenset(signature), table, file_checks)
 
 

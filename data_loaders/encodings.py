@@ -57,7 +57,7 @@ def detect_encoding(path: Path) -> str:
     raise EncodingRefused(_legacy_message(legacy_sample))
 
 
-def _scan(handle, encoding: str) -> bytes | None:  # noqa: ANN001 - a binary file object
+def _scan(handle, encoding: str) -> bytes | None:
     """Decode the whole file; None if it is valid, else a sample of its non-ASCII lines.
 
     A file whose first invalid byte follows valid non-ASCII text is a mixed file: refused at
@@ -95,7 +95,7 @@ def _scan(handle, encoding: str) -> bytes | None:  # noqa: ANN001 - a binary fil
     return None
 
 
-def _non_ascii_lines(handle, block: bytes) -> list[bytes]:  # noqa: ANN001 - a binary file object
+def _non_ascii_lines(handle, block: bytes) -> list[bytes]:
     lines, size = [], 0
     while block and size < SAMPLE:
         found = [line for line in block.split(b"\n") if not line.isascii()]

@@ -125,7 +125,7 @@ def _open_csv(path: Path) -> TableFile:
     return table
 
 
-def _csv_reader(handle, separator: str):  # noqa: ANN001, ANN202 - a text file and csv's reader
+def _csv_reader(handle, separator: str):
     csv.field_size_limit(CSV_FIELD_LIMIT)
     return csv.reader(handle, delimiter=separator, strict=True)
 
@@ -190,7 +190,7 @@ def _check_workbook_size(path: Path) -> None:
         )
 
 
-def _open_workbook(path: Path):  # noqa: ANN202 - an openpyxl workbook
+def _open_workbook(path: Path):
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

@@ -53,7 +53,7 @@ def _bool(value: object) -> object:
     return value
 
 
-def _literal(values: tuple[str, ...]):  # noqa: ANN202 - builds a typing.Literal
+def _literal(values: tuple[str, ...]):
     return Literal[values]  # type: ignore[valid-type]
 
 

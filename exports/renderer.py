@@ -110,7 +110,7 @@ class Renderer:
             self._loop.call_soon_threadsafe(self._loop.stop)
         self._loop = self._kaleido = self._thread = None
 
-    def _run(self, coroutine_factory) -> Any:  # noqa: ANN001
+    def _run(self, coroutine_factory) -> Any:
         """Run a coroutine on the browser's loop; if that thread dies meanwhile, retry once on a new one."""
         for _attempt in range(2):
             with self._lock:

@@ -58,7 +58,7 @@ def _literal_strings(node: ast.AST, constants: dict[str, list[str]]) -> list[str
     return []
 
 
-def _keyword_calls(node: ast.AST, keywords) -> list[ast.Call]:  # noqa: ANN001
+def _keyword_calls(node: ast.AST, keywords) -> list[ast.Call]:
     return [
         n
         for n in ast.walk(node)
@@ -66,7 +66,7 @@ def _keyword_calls(node: ast.AST, keywords) -> list[ast.Call]:  # noqa: ANN001
     ]
 
 
-def extract_python_ast(fileobj, keywords, comment_tags, options):  # noqa: ANN001, ANN201, ARG001
+def extract_python_ast(fileobj, keywords, comment_tags, options):
     """A Babel extraction method: every ``keyword("literal", ...)`` call in a Python file.
 
     Same results as Babel's ``python`` method for this code base, plus calls inside f-strings, and

@@ -38,7 +38,7 @@ from i18n import CONFIG_KEY, language_of, normalise, translator, with_language
 URL = "url"
 
 
-def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:  # noqa: ANN001
+def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:
     """Everything in the frame that depends on the language of ``search``.
 
     Returns:
@@ -70,7 +70,7 @@ def init_app(app: Dash, default_language: str) -> None:
         Input(URL, "pathname"),
         Input(URL, "search"),
     )
-    def _frame(pathname, search):  # noqa: ANN001, ANN202
+    def _frame(pathname, search):
         return frame_texts(dash.page_registry.values(), pathname, search)
 
     app.clientside_callback(

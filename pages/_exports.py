@@ -30,13 +30,13 @@ from flask import Response, abort, current_app, request
 
 from components.chart_card import EXPORT_DOWNLOAD, EXPORT_ITEM, EXPORT_META, EXPORT_REQUEST
 from config import Config
+from data_loaders.cached import DatabaseUnavailable
 from exports.figure_guard import FigureRefused, safe_figure
 from exports.meta import ExportMeta, file_name, safe_name, with_filters
 from exports.report import report_pdf
 from exports.snapshot import snapshot
 from exports.tables import csv_bytes, figure_table, xlsx_bytes
 from i18n import N_, normalise, translator
-from pages._data import DatabaseUnavailable
 from security.rate_limits import RateLimitExceeded, export_limit, report_limit
 
 log = logging.getLogger("dashboard")

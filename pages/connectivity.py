@@ -29,11 +29,12 @@ from components.district_map import clicked_code, district_map
 from components.kpi_card import kpi_card
 from components.registry_kpi import kpi_from_registry
 from data_loaders import boundaries
+from data_loaders.cached import query
 from data_loaders.queries import common, completeness, connectivity, kpis
 from i18n import N_, normalise, translator
 from metrics import kpis as registry
 from metrics.kpis import applicable_target, is_complete, provisional_note
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,
@@ -87,7 +88,7 @@ METRICS = {
 TECH_NAMES = {code: code.split(".")[2] for code in connectivity.TECHNOLOGIES}  # TJ.MOB.4G.POP.ZS -> 4G
 
 
-def _text(value) -> str | None:  # noqa: ANN001
+def _text(value) -> str | None:
     """A query-string value as text (Dash may pass a list when a key repeats)."""
     if isinstance(value, list):
         value = value[0] if value else None
@@ -168,14 +169,14 @@ def _kpis(f: dict, level: str, code: str) -> list:
     ]
 
 
-def _controls(f: dict, periods: list[str], geos: pd.DataFrame, t) -> dbc.Row:  # noqa: ANN001
+def _controls(f: dict, periods: list[str], geos: pd.DataFrame, t) -> dbc.Row:
     quarters = [{"label": p, "value": p} for p in periods]
     regions = geos[geos["level"] == "region"]
     districts = geos[geos["level"] == "district"]
     if f["region"]:
         districts = districts[districts["parent_code"] == f["region"]]
 
-    def field(label: str, control, **width) -> dbc.Col:  # noqa: ANN001
+    def field(label: str, control, **width) -> dbc.Col:
         return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-0"), control], **width)
 
     return dbc.Row(
@@ -241,7 +242,7 @@ def _comparison(f: dict, level: str, code: str, names: dict[str, str], indicator
     return frame.assign(label=frame["geo_code"].map(names))
 
 
-def _urban_rural(f: dict, level: str, code: str, t) -> pd.DataFrame:  # noqa: ANN001
+def _urban_rural(f: dict, level: str, code: str, t) -> pd.DataFrame:
     parts = []
     for indicator, measure in ((connectivity.COVERAGE_4G, t("4G coverage")), (DISTRICT_INTERNET, t("Internet use"))):
         for breakdown, area in (("urban", t("Urban")), ("rural", t("Rural"))):
@@ -260,7 +261,7 @@ def _benchmark(lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 @guarded
-def layout(lang=None, metric=None, to=None, region=None, district=None, **params) -> html.Div:  # noqa: ANN001
+def layout(lang=None, metric=None, to=None, region=None, district=None, **params) -> html.Div:
     periods = query(connectivity.periods)
     lang_code = normalise(_text(lang))
     geos = query(common.geos, None, lang_code)
@@ -440,7 +441,7 @@ def layout(lang=None, metric=None, to=None, region=None, district=None, **params
     State(UNIT_CODES, "data"),
     prevent_initial_call=True,
 )
-def write_query_string(metric, first, last, region, district, click, _reset, search, codes):  # noqa: ANN001, ANN201
+def write_query_string(metric, first, last, region, district, click, _reset, search, codes):
     """Controls and map clicks -> query string; the page re-renders from it."""
     trigger = ctx.triggered_id
     if trigger == RESET:

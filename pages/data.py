@@ -19,10 +19,11 @@ from components.catalogue_table import batches_table, breaks_table, catalogue_ta
 from components.chart_card import chart_card, is_synthetic, synthetic_badge
 from components.figures import bar_figure, empty_figure, line_figure
 from components.provenance import KIND_LABELS, THEME_LABELS, kind_badge, metadata_list, sources_table
+from data_loaders.cached import query
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.queries import catalogue, common
 from i18n import N_, normalise, translator
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,
@@ -82,7 +83,7 @@ def layout(
     return html.Div([dcc.Location(id=URL, refresh="callback-nav"), _catalogue_view(lang, theme, kind, q, unknown)])
 
 
-def _controls(theme: str | None, kind: str | None, q: str, t) -> dbc.Row:  # noqa: ANN001 - a translator
+def _controls(theme: str | None, kind: str | None, q: str, t) -> dbc.Row:
     def options(labels: dict, values: tuple[str, ...]) -> list[dict]:
         return [{"label": t(labels[v][0] if isinstance(labels[v], tuple) else labels[v]), "value": v} for v in values]
 
@@ -125,7 +126,7 @@ def _controls(theme: str | None, kind: str | None, q: str, t) -> dbc.Row:  # noq
     )
 
 
-def _downloads(lang: str, t) -> dbc.Card:  # noqa: ANN001 - a translator
+def _downloads(lang: str, t) -> dbc.Card:
     """Links to the bulk ZIPs (served by the API) and how machines read the data."""
     links = [
         html.A(
@@ -330,7 +331,7 @@ def rewrite_search(search: str | None, theme: str | None, kind: str | None, q: s
     State(URL, "search"),
     prevent_initial_call=True,
 )
-def _filters_to_url(theme, kind, q, search):  # noqa: ANN001, ANN202
+def _filters_to_url(theme, kind, q, search):
     """Controls write the query string; the layout renders from it (back/forward work)."""
     new = rewrite_search(search, theme, kind, q)
     return dash.no_update if new == (search or "") else new

@@ -34,12 +34,13 @@ from components.it_sector_charts import (
 )
 from components.kpi_card import Kpi, kpi_card
 from components.registry_kpi import kpi_from_registry
+from data_loaders.cached import query
 from data_loaders.queries import common, it_sector, kpis
 from i18n import N_, format_day, normalise, translator
 from metrics import kpis as registry
 from metrics.growth import cagr, segment_summary
 from metrics.kpis import flags_from_sources
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,
@@ -75,11 +76,11 @@ REGISTRY_CARDS = (
 FALLBACK_YEARS = (2015, 2025)  # only used when the registry holds no yearly figures at all
 
 
-def _text(value) -> str | None:  # noqa: ANN001 - a query-string value may be a list when repeated
+def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _year(value, default: int, first: int, last: int) -> int:  # noqa: ANN001
+def _year(value, default: int, first: int, last: int) -> int:
     text = _text(value)
     return int(text) if text and text.isdigit() and first <= int(text) <= last else default
 
@@ -131,7 +132,7 @@ def search_string(current: str | None, **values) -> str:
     return "?" + urlencode(params) if params else ""
 
 
-def _controls(f: dict, years: list[int], regions, t) -> dbc.Row:  # noqa: ANN001
+def _controls(f: dict, years: list[int], regions, t) -> dbc.Row:
     year_options = [{"label": str(y), "value": y} for y in years]
     return dbc.Row(
         [
@@ -187,7 +188,7 @@ def _controls(f: dict, years: list[int], regions, t) -> dbc.Row:  # noqa: ANN001
     )
 
 
-def _filters_text(f: dict, regions, t, lang: str) -> str:  # noqa: ANN001
+def _filters_text(f: dict, regions, t, lang: str) -> str:
     """The active filters in words, for every chart's subtitle."""
     parts = [f"{f['first']}–{f['last']}"]
     names = dict(zip(regions["code"], regions["name"], strict=True))
@@ -198,7 +199,7 @@ def _filters_text(f: dict, regions, t, lang: str) -> str:  # noqa: ANN001
     return " · ".join(parts)
 
 
-def _cards(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:  # noqa: ANN001
+def _cards(f: dict, frame, filters: dict, t, lang: str) -> list[Kpi]:
     """The headline cards for the last year of the period, previous year as the comparison.
 
     The registry's IT KPIs come first: their own series for the country (the same figures as the
@@ -446,7 +447,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
     State(URL, "search"),
     prevent_initial_call=True,
 )
-def write_query_string(first, last, region, subsector, park, measure, view, search):  # noqa: ANN001, ANN201
+def write_query_string(first, last, region, subsector, park, measure, view, search):
     """Controls -> query string; the page re-renders from it (defaults are left out of the URL)."""
     return search_string(
         search,

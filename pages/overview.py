@@ -16,6 +16,7 @@ from components.figures import line_figure
 from components.kpi_card import Kpi, kpi_card
 from components.overview_changes import freshness_table, largest_moves, loads_list, moves_list
 from components.registry_kpi import kpi_from_registry
+from data_loaders.cached import query
 from data_loaders.queries import common, kpis, overview
 from i18n import N_, normalise, translator
 from metrics import kpis as registry
@@ -23,7 +24,7 @@ from metrics.anticipated_progress import RULE as ESCAP_RULE
 from metrics.anticipated_progress import SEVERITY, rollup
 from metrics.kpis import KpiDefinition
 from metrics.status import NO_DATA
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,

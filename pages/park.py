@@ -21,11 +21,12 @@ from components.kpi_card import Kpi, kpi_card
 from components.park_figures import expiry_figure, floor_plan_figure, occupancy_figure, tenant_mix_figure
 from components.park_panels import OCCUPANCY, filter_tenants, rent_kpi, tenant_table, unit_detail
 from components.registry_kpi import kpi_from_registry
+from data_loaders.cached import query
 from data_loaders.queries import common, kpis, park
 from i18n import N_, format_day, normalise, translator
 from metrics import kpis as registry
 from metrics.kpis import flags_from_sources
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,
@@ -65,7 +66,7 @@ def _series(as_of: date, building: str | None, opened: date) -> pd.DataFrame:
     return query(park.stats, month_ends(opened, as_of) if as_of >= opened else [as_of], building, False)
 
 
-def _occupancy_lines(as_of: date, buildings: pd.DataFrame, t) -> pd.DataFrame:  # noqa: ANN001
+def _occupancy_lines(as_of: date, buildings: pd.DataFrame, t) -> pd.DataFrame:
     """Whole park and each building, month by month since the opening, as one long frame."""
     days = month_ends(buildings["opened"].min(), max(as_of, buildings["opened"].min()))
     total = query(park.stats, days, None, False).assign(series=t("Whole park"))  # same cache key as _series
@@ -75,7 +76,7 @@ def _occupancy_lines(as_of: date, buildings: pd.DataFrame, t) -> pd.DataFrame:  
     return pd.concat([total, each], ignore_index=True)[["as_of", "series", "occupancy_pct"]]
 
 
-def _controls(buildings: pd.DataFrame, building: str | None, as_of: date, t) -> dbc.Row:  # noqa: ANN001
+def _controls(buildings: pd.DataFrame, building: str | None, as_of: date, t) -> dbc.Row:
     options = [{"label": t("Whole park"), "value": ALL}] + [
         {"label": name, "value": code} for code, name in zip(buildings["building_code"], buildings["name"], strict=True)
     ]
@@ -156,7 +157,7 @@ def layout(lang: str | None = None, building: str | None = None, as_of: str | No
     records = tenants.assign(next_end=tenants["next_end"].astype(str).replace({"None": ""})).to_dict("records")
     occupancy_targets = None if targets is None else targets[targets["indicator_code"] == OCCUPANCY]
 
-    def card(chart_id: str, title: str, figure, subtitle: str) -> dbc.Card:  # noqa: ANN001
+    def card(chart_id: str, title: str, figure, subtitle: str) -> dbc.Card:
         return chart_card(chart_id, title, figure, sources, subtitle=subtitle, lang=lang)
 
     return html.Div(
@@ -287,14 +288,14 @@ def rewrite_search(search: str | None, building: str | None, as_of: str | None) 
     State(URL, "search"),
     prevent_initial_call=True,
 )
-def _filters_to_url(building, as_of, search):  # noqa: ANN001, ANN202
+def _filters_to_url(building, as_of, search):
     """Controls only write the URL; the page re-renders from it (back and forward work)."""
     new = rewrite_search(search, building, as_of)
     return dash.no_update if new == (search or "") else new
 
 
 @callback(Output(UNIT_DETAIL, "children"), Input(FLOOR_PLAN, "clickData"), State(URL, "search"))
-def _show_unit(click, search):  # noqa: ANN001, ANN202
+def _show_unit(click, search):
     point = (click or {}).get("points", [None])[0]
     return unit_detail(point, _lang_of(search))
 
@@ -306,5 +307,5 @@ def _show_unit(click, search):  # noqa: ANN001, ANN202
     State(URL, "search"),
     prevent_initial_call=True,
 )
-def _search_tenants(text, records, search):  # noqa: ANN001, ANN202
+def _search_tenants(text, records, search):
     return tenant_table(filter_tenants(records or [], text), _lang_of(search))

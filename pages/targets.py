@@ -16,13 +16,14 @@ from components.chart_card import chart_card
 from components.kpi_card import METHOD_LABELS, STATUS_LABELS
 from components.registry_kpi import period_label
 from components.targets_chart import baseline_of, target_figure, targets_table
+from data_loaders.cached import query
 from data_loaders.queries import common, targets
 from i18n import N_, normalise, translator
 from metrics.anticipated_progress import BASE_YEAR, assess_kpi
 from metrics.anticipated_progress import RULE as ESCAP_RULE
 from metrics.kpis import SHARE, clip, past_targets
 from metrics.status import MET, METHOD, MISSED, NO_DATA, OBSERVED, RULE, Progress, assess, decimal_year
-from pages._data import guarded, query
+from pages._guarded import guarded
 
 dash.register_page(
     __name__,
@@ -47,7 +48,7 @@ def _filters(theme: str | None, region: str | None) -> tuple[str | None, str | N
     return (theme if theme in THEMES else None), (region if region in REGIONS else None)
 
 
-def _selected(frame, theme: str | None, region: str | None):  # noqa: ANN001, ANN202
+def _selected(frame, theme: str | None, region: str | None):
     """Targets to show: a region sees the national targets (applied to its own series) and its own."""
     if theme:
         frame = frame[frame["theme"] == theme]
@@ -94,7 +95,7 @@ def _bounds(value_type: str) -> tuple[float | None, float | None]:
     return SHARE if value_type == "percent" else (0.0, None)
 
 
-def _status(times: list, values: list, target, today: date, higher: bool, series) -> Progress:  # noqa: ANN001
+def _status(times: list, values: list, target, today: date, higher: bool, series) -> Progress:
     """A passed target is met or missed by the value observed by its year's end; a coming one is
     assessed by the ESCAP method (the linear projection where ESCAP cannot decide)."""
     if target.year >= today.year:
@@ -106,7 +107,7 @@ def _status(times: list, values: list, target, today: date, higher: bool, series
     return Progress(status, latest, times[-1] if times else None, None, target.value, target.year, method=OBSERVED)
 
 
-def _target_block(group, region: str | None, today: date, lang: str):  # noqa: ANN001, ANN202
+def _target_block(group, region: str | None, today: date, lang: str):
     """The chart of one indicator's targets and its table rows."""
     t = translator(lang)
     first = group.iloc[0]

@@ -27,16 +27,16 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from config import Config  # noqa: E402
+from data_loaders.cached import cache  # noqa: E402
 from data_loaders.db import make_engine  # noqa: E402
 from data_loaders.load import load_file  # noqa: E402
 from data_loaders.schema import upgrade_database  # noqa: E402
 from data_loaders.seed import load_seed  # noqa: E402
-from pages._data import cache  # noqa: E402
 
 PAGES = ["/", "/connectivity", "/it-sector", "/park", "/targets", "/data"]
 
 
-def timed(function, *args, **kwargs) -> float:  # noqa: ANN001
+def timed(function, *args, **kwargs) -> float:
     start = time.perf_counter()
     function(*args, **kwargs)
     return time.perf_counter() - start

@@ -18,8 +18,8 @@ import dash  # noqa: E402
 
 from app import create_app  # noqa: E402
 from config import Config  # noqa: E402
+from data_loaders.cached import cache  # noqa: E402
 from exports.renderer import RENDERER  # noqa: E402
-from pages._data import cache  # noqa: E402
 
 
 def main(lang: str = "tg") -> None:

@@ -43,7 +43,7 @@ def content_security_policy(script_hashes: list[str], embed_origins: tuple[str, 
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def init_app(app: Dash, config) -> None:  # noqa: ANN001 - config.Config
+def init_app(app: Dash, config) -> None:
     """Add the headers to every response of ``app.server``."""
     embed_origins = tuple(config.embed_origins)
 

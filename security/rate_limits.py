@@ -41,7 +41,7 @@ def _limiter(server: Flask, storage_uri: str) -> Limiter:
     )
 
 
-def init_app(server: Flask, config) -> None:  # noqa: ANN001 - config.Config
+def init_app(server: Flask, config) -> None:
     """Give the app its own limiter with the configured rates, in Redis when one is configured."""
     server.config.update(REPORT_RATE_LIMIT=config.report_rate_limit, EXPORT_RATE_LIMIT=config.export_rate_limit)
     try:

@@ -19,7 +19,7 @@ def run_migrations() -> None:
         _run(conn)
 
 
-def _run(connection) -> None:  # noqa: ANN001 - an SQLAlchemy Connection
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -39,7 +39,7 @@ CATALOGUE_COLUMNS = [
 ]
 
 
-def _stats():  # noqa: ANN202 - an SQL subquery of per-indicator counts
+def _stats():
     """Counts of current observations per indicator, with the period range and the latest batch."""
     o, s, b = m.Observation, m.Source, m.ImportBatch
     return (
@@ -61,7 +61,7 @@ def _stats():  # noqa: ANN202 - an SQL subquery of per-indicator counts
     )
 
 
-def _period_at(start_column, indicator_code_column):  # noqa: ANN001, ANN202
+def _period_at(start_column, indicator_code_column):
     """The period code of the current observation of an indicator starting at ``start_column``."""
     o = m.Observation
     return (

@@ -14,7 +14,7 @@ def _lang(lang: str) -> str:
     return lang if lang in LANGS else "en"
 
 
-def read_frame(engine: Engine, stmt) -> pd.DataFrame:  # noqa: ANN001 - any SQLAlchemy selectable
+def read_frame(engine: Engine, stmt) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

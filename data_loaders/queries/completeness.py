@@ -26,7 +26,7 @@ POPULATION = "TJ.POP.MODEL"
 COLUMNS = ["period", "reported", "expected", "reported_population", "population", "share"]
 
 
-def _read(bind: Engine | Session, stmt) -> pd.DataFrame:  # noqa: ANN001 - any SQLAlchemy selectable
+def _read(bind: Engine | Session, stmt) -> pd.DataFrame:
     if isinstance(bind, Session):
         result = bind.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -35,7 +35,7 @@ def _read(bind: Engine | Session, stmt) -> pd.DataFrame:  # noqa: ANN001 - any S
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def population_of_its_year(population, observation):  # noqa: ANN001, ANN201 - aliased models, SQL condition
+def population_of_its_year(population, observation):
     """Join condition: the unit's modelled population (the weight) in the observation's year."""
     return (
         (population.geo_code == observation.geo_code)
@@ -46,7 +46,7 @@ def population_of_its_year(population, observation):  # noqa: ANN001, ANN201 - a
     )
 
 
-def _units():  # noqa: ANN202 - an SQL subquery of coverage units and their region
+def _units():
     g, child = m.Geo, aliased(m.Geo)
     has_districts = exists().where(child.parent_code == g.code, child.level == "district")
     stmt = select(g.code, case((g.level == "district", g.parent_code), else_=g.code).label("region")).where(

@@ -32,7 +32,7 @@ def _weighted_statement(
     geo_codes: Sequence[str] | None,
     first: str | None,
     last: str | None,
-):  # noqa: ANN202 - an SQLAlchemy select
+):
     """The population-weighted mean per indicator, geo of ``level`` and period (see weighted_series)."""
     o, p, g = m.Observation, aliased(m.Observation), m.Geo
     if level == "region":

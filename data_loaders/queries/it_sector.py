@@ -22,7 +22,7 @@ SIZE_BANDS = (("1–9", 1, 9), ("10–49", 10, 49), ("50–249", 50, 249), ("250
 BENCHMARK_CODES = ("UZ.ITPARK.RESIDENTS", "UZ.ITPARK.JOBS", "UZ.ITPARK.SERVICES.USD", "UZ.ITSERV.EXPORTS.USD")
 
 
-def _years(first: int, last: int):  # noqa: ANN202 - an SQL subquery of years with their first and last day
+def _years(first: int, last: int):
     rows = [
         select(
             literal(y).label("year"),
@@ -34,7 +34,7 @@ def _years(first: int, last: int):  # noqa: ANN202 - an SQL subquery of years wi
     return union_all(*rows).subquery("years")
 
 
-def residents(as_of: date):  # noqa: ANN201 - an SQL select of company ids
+def residents(as_of: date):
     """Registry ids of the companies holding an IT Park lease in force on ``as_of``."""
     t, lease = m.ParkTenant, m.ParkLease
     return (
@@ -49,7 +49,7 @@ def residents(as_of: date):  # noqa: ANN201 - an SQL select of company ids
     )
 
 
-def _filter(stmt, region: str | None, subsector: str | None, park_as_of: date | None):  # noqa: ANN001, ANN202
+def _filter(stmt, region: str | None, subsector: str | None, park_as_of: date | None):
     """Restrict a select over ``it_company`` to a region, a subsector and IT Park residents."""
     c = m.ItCompany
     if region:
@@ -61,7 +61,7 @@ def _filter(stmt, region: str | None, subsector: str | None, park_as_of: date | 
     return stmt
 
 
-def _active_at(day):  # noqa: ANN001, ANN202 - a date or a date column
+def _active_at(day):
     c = m.ItCompany
     return and_(c.founded <= day, or_(c.closed.is_(None), c.closed > day))
 

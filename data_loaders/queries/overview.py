@@ -16,7 +16,7 @@ from data_loaders import models as m
 from data_loaders.queries.common import read_frame
 
 
-def _years(first: int, last: int):  # noqa: ANN202 - an SQL subquery of years and their last day
+def _years(first: int, last: int):
     rows = [
         select(literal(y).label("year"), literal(date(y, 12, 31)).label("year_end")) for y in range(first, last + 1)
     ]

@@ -30,16 +30,16 @@ def _lang(lang: str) -> str:
     return lang if lang in LANGS else "en"
 
 
-def _dates(dates: list[date]):  # noqa: ANN202 - an SQL subquery of dates
+def _dates(dates: list[date]):
     return union_all(*[select(literal(d).label("as_of")) for d in dates]).subquery("dates")
 
 
-def _in_force(lease, day, kind: str = "lease"):  # noqa: ANN001, ANN202 - SQL column expressions
+def _in_force(lease, day, kind: str = "lease"):
     """A lease (or reservation) of ``kind`` runs on ``day``, both ends included."""
     return and_(lease.kind == kind, lease.start_date <= day, or_(lease.end_date.is_(None), lease.end_date >= day))
 
 
-def _filter_building(stmt, building: str | None):  # noqa: ANN001, ANN202
+def _filter_building(stmt, building: str | None):
     return stmt if not building else stmt.where(m.ParkBuilding.building_code == building)
 
 

@@ -53,13 +53,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(dash_duo, dashboard, query: str) -> None:  # noqa: ANN001
+def _start(dash_duo, dashboard, query: str) -> None:
     dash_duo.start_server(dashboard, port=_free_port())
     dash_duo.driver.get(f"{dash_duo.server_url}/park?{query}")
     dash_duo.wait_for_element("#park-floor-plan .main-svg g.trace", timeout=40)  # a busy CI machine is slow
 
 
-def _set_date(dash_duo, day: str) -> None:  # noqa: ANN001
+def _set_date(dash_duo, day: str) -> None:
     dash_duo.clear_input("#park-as-of")
     dash_duo.find_element("#park-as-of").send_keys(day, Keys.ENTER)
 

@@ -17,7 +17,7 @@ from dash.development.base_component import Component
 
 from app import create_app
 from config import Config
-from pages import _data
+from data_loaders import cached as _data
 
 PAGE_CHARTS = {
     "/": ["overview-internet-users"],
@@ -44,12 +44,12 @@ def _dead_redis_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-def _app(url: str, **cache):  # noqa: ANN202
+def _app(url: str, **cache):
     config = Config(database_url=url, seed_on_start=False, secret_key="test", default_language="en", **cache)
     return create_app(config)
 
 
-def _figures(component) -> dict[str, dict]:  # noqa: ANN001 - any layout value
+def _figures(component) -> dict[str, dict]:
     """Every component id that carries a figure -> its figure, walking the whole layout tree."""
     found = {}
     if isinstance(component, (list, tuple)):
@@ -63,13 +63,13 @@ def _figures(component) -> dict[str, dict]:  # noqa: ANN001 - any layout value
     return found
 
 
-def _render(app, path: str):  # noqa: ANN001, ANN202
+def _render(app, path: str):
     page = next(p for p in dash.page_registry.values() if p["path"] == path)
     with app.server.test_request_context(path):
         return page["layout"](lang="en")
 
 
-def _assert_page_shows_data(app, path: str) -> None:  # noqa: ANN001
+def _assert_page_shows_data(app, path: str) -> None:
     layout = _render(app, path)
     assert "status-banner" not in str(layout), path
     figures = _figures(layout)
@@ -180,7 +180,7 @@ def test_query_results_are_kept_in_the_real_redis(seeded_sqlite_url):
     client = redis.from_url(REDIS_URL)
     calls = []
 
-    def indicator_count(engine, marker):  # noqa: ANN001, ANN202 - a real query, counted
+    def indicator_count(engine, marker):
         calls.append(marker)
         with engine.connect() as connection:
             return connection.exec_driver_sql("SELECT count(*) FROM indicator").scalar()

@@ -10,7 +10,7 @@ from components.catalogue_table import batches_table, breaks_table, catalogue_ta
 from components.provenance import kind_badge, metadata_list, safe_url, sources_table
 
 
-def _classes(component) -> list[str]:  # noqa: ANN001 - any Dash component tree
+def _classes(component) -> list[str]:
     """Every className in the tree, depth first."""
     found, stack = [], [component]
     while stack:
@@ -25,7 +25,7 @@ def _classes(component) -> list[str]:  # noqa: ANN001 - any Dash component tree
     return found
 
 
-def _badges(component) -> int:  # noqa: ANN001
+def _badges(component) -> int:
     return sum("synthetic-badge" in c for c in _classes(component))
 
 

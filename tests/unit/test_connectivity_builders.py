@@ -26,14 +26,14 @@ def quarters(values: list[float], first_year: int = 2025) -> pd.DataFrame:
     return pd.DataFrame({"period": periods, "period_start": starts, "value": values})
 
 
-def is_empty_message(fig) -> bool:  # noqa: ANN001
+def is_empty_message(fig) -> bool:
     return not fig.data and len(fig.layout.annotations) == 1
 
 
 # ---------------------------------------------------------------- map
 
 
-def square(code: str, x0: float):  # noqa: ANN201
+def square(code: str, x0: float):
     return boundaries.Shape(code, (x0, x0 + 1, x0 + 1, x0, x0), (38, 38, 39, 39, 38), x0 + 0.5, 38.5)
 
 

@@ -53,7 +53,7 @@ class Listener:
                 self.end_headers()
                 self.wfile.write(base64.b64decode(PIXEL))
 
-            def log_message(self, *_args) -> None:  # noqa: ANN002
+            def log_message(self, *_args) -> None:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

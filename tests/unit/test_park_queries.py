@@ -52,7 +52,7 @@ LEASES = HEADER + (
 )
 
 
-def _load(engine, tmp_path, name: str, text: str, kind: str):  # noqa: ANN001, ANN202
+def _load(engine, tmp_path, name: str, text: str, kind: str):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return load_file(engine, path, kind=kind)
@@ -71,7 +71,7 @@ def small_park(reference_engine, tmp_path):
     return reference_engine
 
 
-def _row(frame, **where):  # noqa: ANN001, ANN202
+def _row(frame, **where):
     for column, value in where.items():
         frame = frame[frame[column] == value]
     assert len(frame) == 1, frame
@@ -177,7 +177,7 @@ def test_park_buildings_and_sources(small_park):
     assert park.source_codes(small_park) == ["DEMO-SYNTHETIC"]
 
 
-def _counts(engine) -> tuple[int, int]:  # noqa: ANN001
+def _counts(engine) -> tuple[int, int]:
     with engine.connect() as connection:
         leases = connection.execute(select(func.count()).select_from(m.ParkLease)).scalar_one()
         batches = connection.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one()

@@ -71,7 +71,7 @@ def test_a_server_error_carries_the_headers_too(seeded_sqlite_url):
     app = create_app(_config(seeded_sqlite_url))
 
     @app.server.route("/boom")
-    def boom():  # noqa: ANN202
+    def boom():
         raise RuntimeError("boom")
 
     response = app.server.test_client().get("/boom")
