@@ -20,8 +20,7 @@ from components.layout import footer, navbar
 from config import Config
 from data_loaders import cached
 from data_loaders.seed import prepare_database
-from i18n import web as i18n_web
-from pages import _exports, _status_codes, _view_routing  # noqa: F401 - _exports registers the export hooks
+from pages import _exports, _frame, _status_codes, _view_routing  # noqa: F401 - _exports registers the export hooks
 from security import headers, rate_limits
 
 log = logging.getLogger("dashboard")
@@ -81,7 +80,7 @@ def create_app(config: Config | None = None) -> Dash:
     rate_limits.init_app(app.server, config)
     cached.init_app(app.server, engine, config, error)
     health.init_app(app.server)
-    i18n_web.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
+    _frame.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts
     app.server.register_blueprint(api_blueprint)  # /api/v1: stable URLs for machines
     app.layout = _shell
     _view_routing.init_app(app)  # the router leaves a page alone when only its query changed

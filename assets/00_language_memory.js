@@ -1,4 +1,4 @@
-/* The UI language in the browser (see i18n/web.py).
+/* The UI language in the browser (see pages/_frame.py).
  *
  * - The language lives in the URL (?lang=tg|ru|en) and is remembered in localStorage by the
  *   dcc.Store "language-memory". This file runs before Dash starts: a URL without lang gets the
@@ -92,7 +92,7 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         i18n: {
-            /* The page titles in the UI language, from the server (i18n/web.py). */
+            /* The page titles in the UI language, from the server (pages/_frame.py). */
             titles: function (data) {
                 titles = data || {};
                 translateTitle();
@@ -115,6 +115,17 @@
                     usePlotlyLocale(fallback);
                 }
                 return window.dash_clientside.no_update;
+            },
+            /* A filter change rewrites the page's own URL without a page render (pages/_view_routing.py):
+               the language links follow it, so switching language keeps the view. */
+            followPage: function (search, pathname) {
+                var path = pathname || window.location.pathname;
+                return LANGUAGES.map(function (code) {
+                    var params = new URLSearchParams(search || "");
+                    params.delete("lang");
+                    params.append("lang", code);
+                    return path + "?" + params.toString();
+                });
             },
             /* The navbar toggler opens and closes the collapsed menu on small screens. */
             toggle: function (clicks, isOpen) {

@@ -19,7 +19,7 @@ from i18n import LANGUAGES, N_, normalise, translator, with_language
 
 BRAND = N_("Digital Tajikistan · KPI dashboard")
 
-# IDs of the parts the language callback rewrites; named once here and used by i18n.web.
+# IDs of the parts the language callback rewrites; named once here and used by pages._frame.
 NAV_BRAND = "navbar-brand"
 NAV_LINKS = "navbar-links"
 LANGUAGE_SWITCH = "language-switch"
@@ -102,7 +102,7 @@ def language_switch(pathname: str | None = None, search: str | None = None, lang
 
 
 def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
-    """The top bar: brand, page links and the language switch (rewritten by ``i18n.web``)."""
+    """The top bar: brand, page links and the language switch (rewritten by ``pages._frame``)."""
     pages = list(pages)
     lang = normalise(lang)
     t = translator(lang)

@@ -20,6 +20,7 @@ import dash
 from dash import Dash, Input, Output, State, dcc
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
+PAGE_URL = "page-url"  # every filterable page's own dcc.Location (one page is shown at a time)
 SHOWN_VIEW = "shown-view"  # dcc.Store in the shell: {"path", "lang"} of the page the browser shows
 ROUTER_LOCATION, ROUTER_CONTENT = "_pages_location", "_pages_content"  # Dash pages' own ids
 # Passed by the router to every layout as keyword arguments (Dash's ``routing_callback_inputs``).
@@ -56,13 +57,13 @@ def rendered_search(params: dict) -> str:
     return search
 
 
-def page_location(location_id: str, params: dict) -> dcc.Location:
+def page_location(params: dict) -> dcc.Location:
     """The page's own location: writing its ``search`` rewrites the URL without a page render.
 
     ``search`` is preset to the URL being rendered, so mounting it fires no callback (the layout
     already drew that view); ``pathname`` and ``href`` are filled in by the browser on mount.
     """
-    return dcc.Location(id=location_id, refresh=False, search=rendered_search(params))
+    return dcc.Location(id=PAGE_URL, refresh=False, search=rendered_search(params))
 
 
 def view_page(path: str) -> Callable:

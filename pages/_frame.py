@@ -1,4 +1,5 @@
-"""The language in the browser: read from ``?lang=``, remembered in localStorage, switched in the navbar.
+"""The frame around every page: its language (``?lang=``, remembered in localStorage, switched in
+the navbar) and the texts that follow it.
 
 Why callbacks here and not in the pages: the frame (navbar, footer) is drawn once per page load,
 before the server knows the URL, so a callback re-draws it from the URL whenever the URL changes.
@@ -28,11 +29,13 @@ from components.layout import (
     NAV_TOGGLER,
     PAGE_TITLES,
     footer_content,
+    language_link_id,
     language_switch,
     nav_links,
     page_titles,
 )
-from i18n import CONFIG_KEY, language_of, normalise, translator, with_language
+from i18n import CONFIG_KEY, LANGUAGES, language_of, normalise, translator, with_language
+from pages._view_routing import PAGE_URL
 
 # The Dash Location in the app shell whose pathname/search every page follows.
 URL = "url"
@@ -84,6 +87,13 @@ def init_app(app: Dash, default_language: str) -> None:
         ClientsideFunction(namespace="i18n", function_name="titles"),
         Output(PAGE_TITLES, "id"),  # nothing to write back: the callback sets document.title
         Input(PAGE_TITLES, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="i18n", function_name="followPage"),
+        [Output(language_link_id(code), "href") for code in LANGUAGES],
+        Input(PAGE_URL, "search"),
+        State(URL, "pathname"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="i18n", function_name="toggle"),
