@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 
 def make_engine(database_url: str) -> Engine:
@@ -42,7 +42,3 @@ def session_scope(engine: Engine):
         raise
     finally:
         session.close()
-
-
-def new_session(engine: Engine) -> Session:
-    return sessionmaker(bind=engine)()

@@ -39,7 +39,6 @@ from metrics.status import AT_RISK, MET, MISSED, NO_DATA, OFF_TRACK, ON_TRACK, P
 
 ESCAP = "escap"  # the method name carried by each status this module makes
 MODERATE, INSUFFICIENT, DETERIORATION = "moderate", "insufficient", "deterioration"
-STATUSES = (MET, ON_TRACK, MODERATE, INSUFFICIENT, DETERIORATION, NO_DATA)
 BASE_YEAR = 2015
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6

@@ -23,7 +23,6 @@ from datetime import date
 import numpy as np
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "met", "on_track", "at_risk", "off_track", "no_data"
-STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
 LINEAR = "linear"  # the method of :func:`assess`, named on every status it makes
 MISSED = "missed"  # a target whose year is over, not reached by then
 OBSERVED = "observed"  # the method of a passed target's status: the value observed by its year's end

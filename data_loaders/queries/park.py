@@ -126,14 +126,6 @@ def stats(engine: Engine, dates: list[date], building: str | None = None, by_bui
     return frame.drop(columns="rent_total")
 
 
-def occupancy(engine: Engine, dates: list[date], building: str | None = None) -> pd.DataFrame:
-    """Leasable and leased floor area of the opened buildings at each date.
-
-    Columns: as_of, leasable_m2, leased_m2, occupancy_pct (and tenants, jobs, rent_usd_m2).
-    """
-    return stats(engine, dates, building)
-
-
 def units(engine: Engine, as_of: date, building: str | None = None) -> pd.DataFrame:
     """Every unit with its status at ``as_of``, for the floor plan.
 

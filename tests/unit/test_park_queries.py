@@ -118,11 +118,6 @@ def test_park_stats_by_building_and_for_one_building(small_park):
     assert park.stats(small_park, []).empty
 
 
-def test_park_occupancy_keeps_the_overview_columns(small_park):
-    frame = park.occupancy(small_park, [date(2025, 6, 30)])
-    assert {"as_of", "leasable_m2", "leased_m2", "occupancy_pct"} <= set(frame.columns)
-
-
 def test_park_units_status_for_the_floor_plan(small_park):
     early = park.units(small_park, date(2025, 6, 15)).set_index("unit_code")
     # L1 ends 2025-06-30, within 90 days; L3 ends 2025-12-31, beyond; L4 is a reservation in force;
