@@ -70,3 +70,47 @@ def logs_besides_not_found(dash_duo, path: str) -> list[dict]:
     return [
         log for log in dash_duo.get_logs() if not (log["source"] == "network" and log["message"].startswith(document))
     ]
+
+
+_RECORD_CALLBACKS = """
+if (!window.__dashOutputs) {
+    window.__dashOutputs = [];
+    window.__dashPending = 0;
+    const original = window.fetch;
+    window.fetch = function (resource, init) {
+        const url = typeof resource === 'string' ? resource : resource.url;
+        if (!url.includes('/_dash-update-component') || !init || typeof init.body !== 'string') {
+            return original.apply(this, arguments);
+        }
+        try { window.__dashOutputs.push(JSON.parse(init.body).output); } catch (e) {}
+        window.__dashPending += 1;
+        const done = () => { window.__dashPending -= 1; };
+        const answer = original.apply(this, arguments);
+        answer.then(done, done);
+        return answer;
+    };
+}
+window.__dashOutputs.length = 0;
+"""
+
+
+def record_callbacks(dash_duo) -> None:
+    """From now on, record the ``output`` of every callback request the page sends (Dash 4 sends
+    them with ``fetch``); call it again to start a new record. A full page load drops it."""
+    dash_duo.driver.execute_script(_RECORD_CALLBACKS)
+
+
+def recorded_outputs(dash_duo, settle: float = 1.0, timeout: float = 30) -> list[str]:
+    """The outputs recorded since ``record_callbacks``, once no new request came for ``settle``
+    seconds and none is pending (an answer can trigger the next request), e.g.
+    ``['page-url.search', '..conn-map.figure...conn-map-title.children..']``."""
+    driver = dash_duo.driver
+    seen, quiet_since = None, time.monotonic()
+    deadline = quiet_since + timeout
+    while time.monotonic() - quiet_since < settle:
+        assert time.monotonic() < deadline, f"callbacks still running after {timeout} s"
+        state = driver.execute_script("return [window.__dashOutputs.length, window.__dashPending]")
+        if state != seen or state[1]:
+            seen, quiet_since = state, time.monotonic()
+        time.sleep(0.1)
+    return list(driver.execute_script("return window.__dashOutputs"))
