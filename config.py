@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,11 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none), so
     # rate limits count each client, not the proxy, and HSTS follows the client's HTTPS.
     trusted_proxies: int = 0
+    # Background jobs (the PDF report, chart snapshots, XLSX): results and progress in a diskcache
+    # folder shared by the workers of one machine, or Celery when a broker is set (see background_jobs).
+    jobs_dir: str = str(Path(tempfile.gettempdir()) / "tj-dashboard-jobs")
+    celery_broker_url: str = ""
+    celery_result_backend: str = ""  # empty: the broker's URL (Redis keeps both)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -72,6 +78,9 @@ class Config:
             report_rate_limit=env.get("REPORT_RATE_LIMIT", cls.report_rate_limit),
             export_rate_limit=env.get("EXPORT_RATE_LIMIT", cls.export_rate_limit),
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
+            jobs_dir=env.get("JOBS_DIR") or cls.jobs_dir,
+            celery_broker_url=env.get("CELERY_BROKER_URL", ""),
+            celery_result_backend=env.get("CELERY_RESULT_BACKEND", ""),
         )
 
 
