@@ -14,6 +14,7 @@ from dash import Dash, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import background_jobs
 from api import blueprint as api_blueprint
 from api import health
 from components.layout import footer, navbar
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None) -> Dash:
         suppress_callback_exceptions=True,
         routing_callback_inputs=_view_routing.ROUTING_INPUTS,
         serve_locally=True,
+        background_callback_manager=background_jobs.manager_for(config),  # the report and slow exports
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["SECRET_KEY"] = config.secret_key

@@ -142,6 +142,12 @@ class Renderer:
         """The HTML document printed to A4 PDF by the same browser (backgrounds kept)."""
         return self._run(lambda k: _print_pdf(k, html))
 
+    def forget_after_fork(self) -> None:
+        """In a forked process (a background job): the parent's browser and loop thread belong to
+        the parent, so they are dropped untouched, never stopped, and the next call starts its own."""
+        self._lock = threading.Lock()
+        self._loop = self._kaleido = self._thread = None
+
     def close(self) -> None:
         """Stop the browser (tests and shutdown); the next call starts a new one."""
         with self._lock:
@@ -183,3 +189,4 @@ async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
 # The process-wide renderer: one browser for every export request.
 RENDERER = Renderer()
 atexit.register(RENDERER.close)
+os.register_at_fork(after_in_child=RENDERER.forget_after_fork)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -281,11 +281,26 @@ def report_html(
     )
 
 
-def report_pdf(page_title: str, filters: list[tuple[str, str]], layout: object, lang: str) -> bytes:
-    """Render a page's KPI table and charts and print the report to PDF with the shared browser."""
+def report_pdf(
+    page_title: str,
+    filters: list[tuple[str, str]],
+    layout: object,
+    lang: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Render a page's KPI table and charts and print the report to PDF with the shared browser;
+    ``progress(done, total)`` is told after each chart and after the print (a background job's bar)."""
     from exports.renderer import RENDERER
 
     generated_at = datetime.now(UTC)
     parts = collect_charts(layout, generated_at)
-    images = [RENDERER.figure(_report_figure(p.figure), "svg", CHART_WIDTH, chart_height(p.figure)) for p in parts]
-    return RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at, collect_kpis(layout)))
+    tell = progress or (lambda _done, _total: None)
+    total = len(parts) + 1
+    tell(0, total)
+    images = []
+    for part in parts:
+        images.append(RENDERER.figure(_report_figure(part.figure), "svg", CHART_WIDTH, chart_height(part.figure)))
+        tell(len(images), total)
+    pdf = RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at, collect_kpis(layout)))
+    tell(total, total)
+    return pdf

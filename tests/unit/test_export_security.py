@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import http.server
-import json
 import logging
 import socket
 import threading
@@ -18,6 +17,7 @@ import pytest
 
 from config import Config
 from exports.renderer import RENDERER, browser_path
+from tests.unit import dash_calls
 
 needs_browser = pytest.mark.skipif(browser_path() is None, reason="Chromium is not installed")
 DOWNLOAD_OUTPUT = '{"chart":["MATCH"],"type":"exp-download"}.data'
@@ -107,22 +107,23 @@ def client(seeded_sqlite_url):
 
 
 def export_request(client, fmt: str, figure: dict | None, meta: dict | None = None, address: str = "127.0.0.1"):
-    """POST the export callback exactly as Dash's renderer does after a menu click."""
+    """Call the export callback exactly as Dash's renderer does after a menu click: CSV at once,
+    the other formats as a background job, polled until it is done."""
     chart = {"type": "exp-download", "chart": CHART}
-    body = {
-        "output": DOWNLOAD_OUTPUT,
-        "outputs": {"id": chart, "property": "data"},
-        "inputs": [
+    output = DOWNLOAD_OUTPUT if fmt == "csv" else dash_calls.output_key(client, DOWNLOAD_OUTPUT, background=True)
+    payload = dash_calls.body(
+        output,
+        {"id": chart, "property": "data"},
+        [
             {
                 "id": {"type": "exp-request", "chart": CHART},
                 "property": "data",
                 "value": {"fmt": fmt, "figure": figure, "search": "?lang=en", "at": time.time()},
             }
         ],
-        "state": [{"id": {"type": "exp-meta", "chart": CHART}, "property": "data", "value": meta or META}],
-        "changedPropIds": [json.dumps({"chart": CHART, "type": "exp-request"}, separators=(",", ":")) + ".data"],
-    }
-    return client.post("/_dash-update-component", json=body, environ_base={"REMOTE_ADDR": address})
+        [{"id": {"type": "exp-meta", "chart": CHART}, "property": "data", "value": meta or META}],
+    )
+    return dash_calls.call(client, payload, address=address)
 
 
 def downloaded(response) -> bytes:
@@ -253,22 +254,22 @@ def test_export_callback_answers_nothing_past_its_rate_and_other_callbacks_go_on
     assert answers == [200, 200, 204]
     assert "rate limit 2 per 1 minute" in caplog.text
     assert export_request(client, "csv", figure, address="10.0.0.8").status_code == 200
-    # The report link's callback shares /_dash-update-component and is not limited.
+    # The report bar's callback shares /_dash-update-component and is not limited.
+    texts = dash_calls.output_key(client, "..exp-report-button.children", background=False)
     for _ in range(4):
-        body = {
-            "output": "..exp-report-link.href...exp-report-link.children...exp-report-bar.className..",
-            "outputs": [
-                {"id": "exp-report-link", "property": "href"},
-                {"id": "exp-report-link", "property": "children"},
+        payload = dash_calls.body(
+            texts,
+            [
+                *({"id": part, "property": "children"} for part in ("exp-report-button", "exp-report-status")),
+                *({"id": part, "property": "children"} for part in ("exp-report-cancel", "exp-export-busy-text")),
                 {"id": "exp-report-bar", "property": "className"},
             ],
-            "inputs": [
+            [
                 {"id": "exp-report-url", "property": "pathname", "value": "/data"},
                 {"id": "exp-report-url", "property": "search", "value": "?lang=en"},
             ],
-            "changedPropIds": ["exp-report-url.pathname"],
-        }
-        assert client.post("/_dash-update-component", json=body).status_code == 200
+        )
+        assert client.post("/_dash-update-component", json=payload).status_code == 200
 
 
 def _free_port() -> int:

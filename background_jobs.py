@@ -1,0 +1,179 @@
+"""Where slow work runs: Dash background callbacks (the PDF report, chart snapshots, XLSX) run as
+jobs outside the web worker that took the click, which answers the browser's polls meanwhile.
+
+* Default, no extra service: :class:`LocalJobs` (Dash's ``DiskcacheManager``) forks one process
+  per job; results and progress pass through a diskcache folder (``JOBS_DIR``) that all workers of
+  the machine share, so a poll may land on any of them (with one ``SECRET_KEY``).
+* ``CELERY_BROKER_URL`` set (Redis): :class:`CeleryJobs` sends jobs to a Celery worker started
+  with ``celery -A report_worker:celery_app worker``. A broker that does not answer when the app
+  starts means local jobs, with one warning: a backing service that is down never breaks a page.
+
+Starting a job is what costs, so a background callback can have an *admission* check
+(:func:`admission`): it runs in the web worker, within the request, every time a job of that
+callback is about to start, whoever sends the request, and returns the arguments the job runs
+with. The rate limits and the figure guard of ``pages._exports``/``pages._report`` live there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import dash
+from dash import CeleryManager, DiskcacheManager
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger("dashboard")
+
+# Seconds a broker may take to answer when the app starts before jobs run locally instead.
+BROKER_TIMEOUT = 1.0
+# Seconds Celery keeps a result no poll collected (the browser was closed); diskcache evicts by size.
+RESULT_SECONDS = 3600
+
+Admission = Callable[[list], list]
+_ADMISSIONS: dict[str, Admission] = {}
+_MANAGERS: dict[tuple, DiskcacheManager | CeleryManager] = {}
+
+
+class JobRefused(Exception):
+    """An admission check turned a job down; the message, in the user's language, says why."""
+
+
+def admission(output_id: str) -> Callable[[Admission], Admission]:
+    """Register ``check(args) -> args`` for the background callback whose first output has this
+    id (for a pattern-matching id, its ``type``). It runs before each job of that callback starts;
+    raising refuses the job: ``PreventUpdate`` silently, anything else through the callback's
+    ``on_error``."""
+
+    def register(check: Admission) -> Admission:
+        _ADMISSIONS[output_id] = check
+        return check
+
+    return register
+
+
+def _first_output(context: dict) -> str | None:
+    outputs = context.get("outputs_list")
+    first = outputs[0] if isinstance(outputs, list) and outputs else outputs
+    ident = first.get("id") if isinstance(first, dict) else None
+    return ident.get("type") if isinstance(ident, dict) else ident
+
+
+class _Admitting:
+    """Manager side of :func:`admission`: ``call_job_fn`` is where Dash starts every job."""
+
+    def call_job_fn(self, key, job_fn, args, context):
+        check = _ADMISSIONS.get(_first_output(context))
+        if check is not None:
+            args = check(list(args))
+        return super().call_job_fn(key, job_fn, args, context)
+
+
+def _forked(job_fn: Callable, server: Flask) -> Callable:
+    """The job as a forked process must run it: with its own database connections (a pooled
+    connection must not be shared with the parent) and its own export browser, closed at the end
+    because the process leaves without running ``atexit`` handlers."""
+
+    def run(*args):
+        from data_loaders import cached
+        from exports.renderer import RENDERER
+
+        with server.app_context(), contextlib.suppress(cached.DatabaseUnavailable):
+            cached.engine().dispose(close=False)
+        try:
+            job_fn(*args)
+        finally:
+            RENDERER.close()
+
+    return run
+
+
+class LocalJobs(_Admitting, DiskcacheManager):
+    """Each job in a process forked from the web worker; results in a diskcache folder."""
+
+    def call_job_fn(self, key, job_fn, args, context):
+        return super().call_job_fn(key, _forked(job_fn, current_app._get_current_object()), args, context)
+
+
+class CeleryJobs(_Admitting, CeleryManager):
+    """Jobs sent through the broker to a Celery worker (``report_worker``)."""
+
+
+def in_app_context(job: Callable) -> Callable:
+    """Run a background callback inside an app context, so ``data_loaders.cached`` finds its engine
+    and cache without a request: the app that started the job (a forked process inherits it) or,
+    in a Celery worker, the worker's own app."""
+
+    @functools.wraps(job)
+    def run(*args, **kwargs):
+        server = current_app._get_current_object() if has_app_context() else dash.get_app().server
+        with server.app_context():
+            return job(*args, **kwargs)
+
+    return run
+
+
+def _celery(config):
+    """A Celery app on the configured broker, or an exception when the broker does not answer."""
+    from celery import Celery
+
+    broker = config.celery_broker_url
+    app = Celery("tj_dashboard_jobs", broker=broker, backend=config.celery_result_backend or broker)
+    app.conf.update(
+        broker_connection_timeout=BROKER_TIMEOUT,
+        broker_connection_retry_on_startup=True,
+        redis_socket_connect_timeout=BROKER_TIMEOUT,
+        result_expires=RESULT_SECONDS,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        worker_prefetch_multiplier=1,  # a report is long: a second worker takes the next one
+    )
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)
+    return app
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def manager_for(config) -> DiskcacheManager | CeleryManager:
+    """The jobs manager for these settings: Celery when a broker is set and answers, else local
+    processes. One per setting, shared by every app built with it (Dash registers every background
+    callback with every manager)."""
+    if config.celery_broker_url:
+        key = ("celery", config.celery_broker_url, config.celery_result_backend)
+        if key not in _MANAGERS:
+            try:
+                _MANAGERS[key] = CeleryJobs(_celery(config))
+            except Exception as exc:  # kombu's OperationalError, a bad URL: run jobs locally
+                log.warning(
+                    "background jobs run in local processes: the Celery broker %s cannot be used: %s",
+                    _without_password(config.celery_broker_url),
+                    exc,
+                )
+                return _local(config)
+        return _MANAGERS[key]
+    return _local(config)
+
+
+def _local(config) -> LocalJobs:
+    key = ("diskcache", config.jobs_dir)
+    if key not in _MANAGERS:
+        import diskcache
+
+        _MANAGERS[key] = LocalJobs(diskcache.Cache(config.jobs_dir))
+    return _MANAGERS[key]
+
+
+def celery_app(config):
+    """The Celery app of these settings, for the worker (``report_worker``)."""
+    manager = manager_for(config)
+    if not isinstance(manager, CeleryJobs):
+        raise RuntimeError("set CELERY_BROKER_URL to a broker that answers to run a Celery worker")
+    return manager.handle
