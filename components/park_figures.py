@@ -98,21 +98,29 @@ def occupancy_figure(
                 hovertemplate="%{customdata}: %{y:.1f} %<extra>%{fullData.name}</extra>",
             )
         )
-    if targets is not None and not targets.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=[pd.Timestamp(int(y), 12, 31) for y in targets["year"]],
-                y=targets["value"],
-                name=t("Target"),
-                mode="markers",
-                marker={"symbol": "diamond", "size": 11, "color": "#2a9d8f"},
-                customdata=[str(int(y)) for y in targets["year"]],
-                hovertemplate=t("Target") + " %{customdata}: %{y:.0f} %<extra></extra>",
-            )
-        )
+    target = target_trace(targets, lang)
+    if target is not None:
+        fig.add_trace(target)
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"dash": "dot", "color": "#6c757d", "width": 1})
     fig = _style(fig, t("% of leasable area"), height).update_layout(hovermode="closest")
     return fig.update_yaxes(rangemode="tozero", ticksuffix=" %")
+
+
+def target_trace(targets: pd.DataFrame | None, lang: str | None = None) -> go.Scatter | None:
+    """The park's targets as markers at the end of each year, the last trace of the occupancy
+    chart (None without targets); a building change adds or removes only this trace."""
+    if targets is None or targets.empty:
+        return None
+    t = translator(lang)
+    return go.Scatter(
+        x=[pd.Timestamp(int(y), 12, 31) for y in targets["year"]],
+        y=targets["value"],
+        name=t("Target"),
+        mode="markers",
+        marker={"symbol": "diamond", "size": 11, "color": "#2a9d8f"},
+        customdata=[str(int(y)) for y in targets["year"]],
+        hovertemplate=t("Target") + " %{customdata}: %{y:.0f} %<extra></extra>",
+    )
 
 
 def month_starts(as_of: date, months: int) -> list[date]:

@@ -2,31 +2,41 @@
 
 Everything is computed at one "as of" date from units and leases (never a stored rate), for the
 whole park or one building; both live in the URL (``?building=B2&as_of=2026-06-30``), so a link
-reproduces the view. Controls only rewrite the query string; the layout renders from it.
+reproduces the view. The layout draws the first view; a control only rewrites the query string,
+and one callback per chart (and one for the KPI row, one for the tenants) redraws from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from components.chart_card import chart_card
-from components.kpi_card import Kpi, kpi_card
-from components.park_figures import expiry_figure, floor_plan_figure, occupancy_figure, tenant_mix_figure
-from components.park_panels import OCCUPANCY, filter_tenants, rent_kpi, tenant_table, unit_detail
-from components.registry_kpi import kpi_from_registry
+from components import park_layout
+from components.chart_card import chart_card_of, chart_outputs, chart_values
+from components.park_contents import (
+    View,
+    expiries_content,
+    floor_plan_content,
+    kpi_cards,
+    occupancy_content,
+    occupancy_lines,
+    occupancy_targets,
+    tenant_mix_content,
+    tenant_records,
+)
+from components.park_figures import target_trace
+from components.park_panels import filter_tenants, tenant_table, unit_detail
 from data_loaders.cached import query
-from data_loaders.queries import common, kpis, park
-from i18n import N_, format_day, normalise, translator
-from metrics import kpis as registry
-from metrics.kpis import flags_from_sources
-from pages._guarded import guarded
+from data_loaders.queries import park
+from i18n import N_, language_of, normalise, translator
+from pages._guarded import guarded, guarded_update
+from pages._view_routing import PAGE_URL, page_location, view_page
 
 dash.register_page(
     __name__,
@@ -37,13 +47,12 @@ dash.register_page(
     description="Occupancy, tenants, jobs and lease expiries of IT Park Dushanbe.",
 )
 
-URL, BUILDING, AS_OF = "park-url", "park-building", "park-as-of"
+URL, BUILDING, AS_OF, KPIS = PAGE_URL, "park-building", "park-as-of", "park-kpis"
+OCCUPANCY_CHART, OCCUPANCY_SHOWN = "park-occupancy", "park-occupancy-shown"
+EXPIRIES, TENANT_MIX = "park-expiries", "park-tenant-mix"
 FLOOR_PLAN, UNIT_DETAIL = "park-floor-plan", "park-unit-detail"
-SEARCH, TENANTS, TENANT_STORE = "park-tenant-search", "park-tenants", "park-tenant-store"
+SEARCH, TENANTS, TENANT_STORE, TENANTS_WHERE = "park-tenant-search", "park-tenants", "park-tenant-store", "park-where"
 ALL = "all"  # the building dropdown's value for the whole park (no ``building`` in the URL)
-PARK_GEO = "TJ-DU"  # the park's targets are set for Dushanbe
-# the registry KPIs of the cards, with the column of queries.park.stats a building's own figures come from
-REGISTRY_CARDS = (("park_occupancy", "occupancy_pct"), ("park_tenants", "tenants"), ("park_jobs", "jobs"))
 
 
 def parse_day(text: str | None, default: date) -> date:
@@ -55,257 +64,187 @@ def parse_day(text: str | None, default: date) -> date:
     return day if 2000 <= day.year <= 2100 else default
 
 
-def month_ends(start: date, end: date) -> list[date]:
-    """Each month end from ``start`` up to ``end``, then ``end`` itself (no duplicates)."""
-    days = [d.date() for d in pd.date_range(start, end, freq="ME")]
-    return [d for d in days if d < end] + [end]
-
-
-def _series(as_of: date, building: str | None, opened: date) -> pd.DataFrame:
-    """The park's figures month by month from the first opening up to ``as_of``."""
-    return query(park.stats, month_ends(opened, as_of) if as_of >= opened else [as_of], building, False)
-
-
-def _occupancy_lines(as_of: date, buildings: pd.DataFrame, t) -> pd.DataFrame:
-    """Whole park and each building, month by month since the opening, as one long frame."""
-    days = month_ends(buildings["opened"].min(), max(as_of, buildings["opened"].min()))
-    total = query(park.stats, days, None, False).assign(series=t("Whole park"))  # same cache key as _series
-    names = dict(zip(buildings["building_code"], buildings["name"], strict=True))
-    each = query(park.stats, days, None, True)
-    each = each.assign(series=[names.get(c, c) for c in each["building_code"]])
-    return pd.concat([total, each], ignore_index=True)[["as_of", "series", "occupancy_pct"]]
-
-
-def _controls(buildings: pd.DataFrame, building: str | None, as_of: date, t) -> dbc.Row:
-    options = [{"label": t("Whole park"), "value": ALL}] + [
-        {"label": name, "value": code} for code, name in zip(buildings["building_code"], buildings["name"], strict=True)
-    ]
-    return dbc.Row(
-        [
-            dbc.Col(
-                [
-                    dbc.Label(t("Building"), html_for=BUILDING, className="small mb-1"),
-                    dcc.Dropdown(id=BUILDING, options=options, value=building or ALL, clearable=False),
-                ],
-                xs=12,
-                sm=6,
-                md=4,
-                lg=3,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label(t("As of"), html_for=AS_OF, className="small mb-1 d-block"),
-                    dcc.DatePickerSingle(
-                        id=AS_OF,
-                        date=as_of.isoformat(),
-                        display_format="YYYY-MM-DD",
-                        first_day_of_week=1,
-                        min_date_allowed=buildings["opened"].min().isoformat(),
-                        max_date_allowed=date(date.today().year + 5, 12, 31).isoformat(),
-                    ),
-                ],
-                xs=12,
-                sm=6,
-                md=4,
-                lg=3,
-            ),
-        ],
-        className="g-3 mb-3 park-controls",
-    )
-
-
-def _kpis(series: pd.DataFrame, building: str | None, day: date, lang: str) -> list[Kpi]:
-    """Occupancy, tenants and jobs from the registry, then the average rent. For one building the
-    cards show its own figures and no target (the targets are set for the whole park)."""
-    cards, data = [], None
-    for key, column in REGISTRY_CARDS:
-        data = query(kpis.kpi_data, key, day, lang)
-        if building:
-            own = pd.DataFrame(
-                {
-                    "period": [d.isoformat() for d in series["as_of"]],
-                    "period_end": series["as_of"],
-                    "value": series[column],
-                }
-            )
-            data = replace(data, series=own, targets=data.targets.iloc[0:0])
-        cards.append(kpi_from_registry(registry.get(key), data, day, lang))
-    return [*cards, rent_kpi(series, day, flags_from_sources(data.source_kinds).synthetic, lang)]
-
-
-@guarded
-def layout(lang: str | None = None, building: str | None = None, as_of: str | None = None, **_) -> html.Div:
-    """The park at one date, for the whole park or one building, from the query string."""
-    lang = normalise(lang)
-    t = translator(lang)
+def parse_view(params: dict) -> View | None:
+    """The view of the query parameters (first values); None when no park data is loaded."""
+    lang = normalise(params.get("lang"))
     buildings = query(park.buildings, lang)
     if buildings.empty:
-        return html.Div([html.H1(t("IT Park occupancy"), className="h3"), html.P(t("No park data loaded yet."))])
-    building = building if building in set(buildings["building_code"]) else None
-    day = parse_day(as_of, date.today())
+        return None
     names = dict(zip(buildings["building_code"], buildings["name"], strict=True))
-    scope = names[building] if building else t("Whole park")
-    where = f"{scope} · {t('as of')} {format_day(day, lang)}"
-    sources = query(common.sources, query(park.source_codes), lang=lang)
-
-    series = _series(day, building, buildings["opened"].min())
-    targets = None if building else query(common.targets)
-    if targets is not None:
-        targets = targets[targets["geo_code"] == PARK_GEO]
-    cards = _kpis(series, building, day, lang)
-    tenants = query(park.tenants, day, building)
-    records = tenants.assign(next_end=tenants["next_end"].astype(str).replace({"None": ""})).to_dict("records")
-    occupancy_targets = None if targets is None else targets[targets["indicator_code"] == OCCUPANCY]
-
-    def card(chart_id: str, title: str, figure, subtitle: str) -> dbc.Card:
-        return chart_card(chart_id, title, figure, sources, subtitle=subtitle, lang=lang)
-
-    return html.Div(
-        [
-            dcc.Location(id=URL, refresh="callback-nav"),
-            dcc.Store(id=TENANT_STORE, data=records),
-            html.H1(t("IT Park occupancy"), className="h3"),
-            html.P(
-                t("How full IT Park Dushanbe is, who is in it, and which leases end soon.")
-                + " "
-                + t("Computed from units and leases at the chosen date."),
-                className="text-muted",
-            ),
-            _controls(buildings, building, day, t),
-            dbc.Row(
-                [
-                    dbc.Col(kpi_card(k, f"park-kpi-{i}", lang), xs=12, sm=6, lg=3, className="mb-3")
-                    for i, k in enumerate(cards)
-                ],
-                id="park-kpis",
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        card(
-                            "park-occupancy",
-                            t("Occupancy over time"),
-                            occupancy_figure(_occupancy_lines(day, buildings, t), day, occupancy_targets, lang),
-                            t("Leased / leasable floor area at each month end, whole park and each building")
-                            + "; "
-                            + t("dotted line:")
-                            + f" {format_day(day, lang)}",
-                        ),
-                        lg=7,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        card(
-                            "park-expiries",
-                            t("Leases ending in the next 24 months"),
-                            expiry_figure(query(park.expiries, day, building), day, park.EXPIRY_MONTHS, lang),
-                            f"{where} · " + t("floor area per month; the number above a bar is the tenants at risk"),
-                        ),
-                        lg=5,
-                        className="mb-3",
-                    ),
-                ]
-            ),
-            html.Div(
-                [
-                    card(
-                        FLOOR_PLAN,
-                        t("Floor plan"),
-                        floor_plan_figure(query(park.units, day, building), names, lang),
-                        f"{where} · " + t("each unit as wide as its floor area; hover or click a unit"),
-                    ),
-                    html.Div(unit_detail(None, lang), id=UNIT_DETAIL, className="border rounded p-2 mt-2 bg-light"),
-                ],
-                className="mb-3",
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        card(
-                            "park-tenant-mix",
-                            t("Tenant mix by sector and size"),
-                            tenant_mix_figure(query(park.tenant_mix, day, building), lang),
-                            f"{where} · " + t("tenants with a lease in force, by jobs in the park"),
-                        ),
-                        lg=5,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(
-                                    [
-                                        html.H2(t("Tenants"), className="h6 mb-0"),
-                                        html.Div(where, className="small text-muted"),
-                                    ]
-                                ),
-                                dbc.CardBody(
-                                    [
-                                        dbc.Input(
-                                            id=SEARCH,
-                                            type="search",
-                                            placeholder=t("Search by name or sector"),
-                                            debounce=False,
-                                            className="mb-2",
-                                        ),
-                                        html.Div(
-                                            tenant_table(records, lang),
-                                            id=TENANTS,
-                                            style={"maxHeight": "420px", "overflowY": "auto"},
-                                        ),
-                                    ]
-                                ),
-                            ],
-                            className="h-100 shadow-sm",
-                        ),
-                        lg=7,
-                        className="mb-3",
-                    ),
-                ]
-            ),
-        ]
-    )
+    building = params.get("building")
+    building = building if building in names else None
+    return View(lang, building, parse_day(params.get("as_of"), date.today()), names, buildings["opened"].min())
 
 
-def _lang_of(search: str | None) -> str:
-    return normalise(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
+def view_of(search: str | None) -> View:
+    """The view of a callback's query string; without park data there is nothing to redraw."""
+    if (view := parse_view({k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()})) is None:
+        raise PreventUpdate
+    return view
 
 
-def rewrite_search(search: str | None, building: str | None, as_of: str | None) -> str:
-    """The query string with ``building`` and ``as_of`` set (or dropped), every other key kept."""
-    params = {k: v for k, v in parse_qsl((search or "").lstrip("?")) if k not in ("building", "as_of")}
-    if building and building != ALL:
-        params["building"] = building
-    if as_of:
-        params["as_of"] = str(as_of)[:10]
-    return f"?{urlencode(params)}" if params else ""
+def _occupancy_shown(v: View) -> dict:
+    return {"day": v.day.isoformat(), "whole": v.building is None}
+
+
+@view_page("/park")
+@guarded
+def layout(lang: str | None = None, **params) -> html.Div:
+    """The frame and the first view: the park at one date, whole or one building, from the query."""
+    v = parse_view({"lang": lang, **params})
+    t = translator(normalise(lang))
+    if v is None:
+        return html.Div([html.H1(t("IT Park occupancy"), className="h3"), html.P(t("No park data loaded yet."))])
+    records = tenant_records(v)
+    options = [{"label": t("Whole park"), "value": ALL}] + [{"label": n, "value": c} for c, n in v.names.items()]
+    head = [
+        page_location({"lang": lang, **params}),
+        dcc.Store(id=TENANT_STORE, data=records),
+        dcc.Store(id=OCCUPANCY_SHOWN, data=_occupancy_shown(v)),
+        html.H1(t("IT Park occupancy"), className="h3"),
+        html.P(
+            t("How full IT Park Dushanbe is, who is in it, and which leases end soon.")
+            + " "
+            + t("Computed from units and leases at the chosen date."),
+            className="text-muted",
+        ),
+        park_layout.controls((BUILDING, AS_OF), options, v.building or ALL, v.day, v.opened, t),
+    ]
+    cards = {
+        "occupancy": chart_card_of(OCCUPANCY_CHART, occupancy_content(v)),
+        "expiries": chart_card_of(EXPIRIES, expiries_content(v)),
+        "floor_plan": chart_card_of(FLOOR_PLAN, floor_plan_content(v)),
+        "tenant_mix": chart_card_of(TENANT_MIX, tenant_mix_content(v)),
+    }
+    detail = html.Div(unit_detail(None, v.lang), id=UNIT_DETAIL, className="border rounded p-2 mt-2 bg-light")
+    tenants = park_layout.tenants_card((TENANTS_WHERE, SEARCH, TENANTS), v.where, tenant_table(records, v.lang), t)
+    return html.Div(park_layout.frame(head, dbc.Row(kpi_cards(v), id=KPIS), cards, detail, tenants))
+
+
+# Navigate, clientside: a control writes the URL (a history entry, no page render), keeping every
+# other key; back/forward sets the controls (unknown values fall back). Other pages' URL changes
+# reach it too (the page location is shared): its controls are optional inputs, absent there.
+clientside_callback(
+    """function (building, asOf, search, options) {
+        var dc = window.dash_clientside, none = dc.no_update;
+        if (!options) { throw dc.PreventUpdate; }
+        var params = new URLSearchParams(search || "");
+        if (dc.callback_context.triggered.some(function (t) { return t.prop_id === "page-url.search"; })) {
+            var asked = params.get("building"), day = params.get("as_of") || "";
+            var known = options.some(function (o) { return o.value === asked && asked !== "all"; });
+            var parsed = new Date(day + "T00:00:00Z");
+            if (!/^\\d{4}-\\d{2}-\\d{2}$/.test(day) || isNaN(parsed) || parsed.toISOString().slice(0, 10) !== day
+                || day < "2000" || day >= "2101") {
+                var now = new Date();
+                day = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+            }
+            var chosen = known ? asked : "all";
+            return [none, chosen === building ? none : chosen, day === asOf ? none : day];
+        }
+        params.delete("building");
+        params.delete("as_of");
+        if (building && building !== "all") { params.set("building", building); }
+        if (asOf) { params.set("as_of", String(asOf).slice(0, 10)); }
+        var written = params.toString() ? "?" + params.toString() : "";
+        return [written === (search || "") ? none : written, none, none];
+    }""",
+    Output(URL, "search"),
+    Output(BUILDING, "value"),
+    Output(AS_OF, "date"),
+    Input(BUILDING, "value", allow_optional=True),
+    Input(AS_OF, "date", allow_optional=True),
+    Input(URL, "search"),
+    State(BUILDING, "options", allow_optional=True),
+    prevent_initial_call=True,
+)
+
+
+def _redraw(chart_id: str, build):
+    """A callback redrawing one chart card from the URL's query string."""
+
+    @callback(*chart_outputs(chart_id), Input(URL, "search"), prevent_initial_call=True)
+    @guarded_update
+    def redraw(search):
+        v = view_of(search)
+        return chart_values(chart_id, build(v))
+
+    return redraw
+
+
+for _chart, _build in ((EXPIRIES, expiries_content), (TENANT_MIX, tenant_mix_content)):
+    _redraw(_chart, _build)
+
+
+@callback(*chart_outputs(FLOOR_PLAN), Output(FLOOR_PLAN, "clickData"), Input(URL, "search"), prevent_initial_call=True)
+@guarded_update
+def redraw_floor_plan(search):
+    """The floor plan of the new view; the clicked unit is forgotten (it may not exist there)."""
+    v = view_of(search)
+    return *chart_values(FLOOR_PLAN, floor_plan_content(v)), None
 
 
 @callback(
-    Output(URL, "search"),
-    Input(BUILDING, "value"),
-    Input(AS_OF, "date"),
-    State(URL, "search"),
+    *chart_outputs(OCCUPANCY_CHART),
+    Output(OCCUPANCY_SHOWN, "data"),
+    Input(URL, "search"),
+    State(OCCUPANCY_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def _filters_to_url(building, as_of, search):
-    """Controls only write the URL; the page re-renders from it (back and forward work)."""
-    new = rewrite_search(search, building, as_of)
-    return dash.no_update if new == (search or "") else new
+@guarded_update
+def redraw_occupancy(search, shown):
+    """The lines follow the date only: a building change adds or removes the target markers."""
+    v = view_of(search)
+    if _occupancy_shown(v) == shown:
+        raise PreventUpdate
+    if shown and shown.get("day") == v.day.isoformat():
+        lines = occupancy_lines(v)
+        trace = target_trace(occupancy_targets(replace(v, building=None)), v.lang)
+        if lines.empty or trace is None:
+            return *(dash.no_update,) * 5, _occupancy_shown(v)
+        patch = dash.Patch()
+        if v.building is None:
+            patch["data"].append(trace.to_plotly_json())
+        else:
+            del patch["data"][lines["series"].nunique()]  # the target trace comes after one line per series
+        return patch, *(dash.no_update,) * 4, _occupancy_shown(v)
+    return *chart_values(OCCUPANCY_CHART, occupancy_content(v)), _occupancy_shown(v)
+
+
+@callback(Output(KPIS, "children"), Input(URL, "search"), prevent_initial_call=True)
+@guarded_update
+def redraw_kpis(search):
+    v = view_of(search)
+    return kpi_cards(v)
+
+
+@callback(
+    Output(TENANT_STORE, "data"),
+    Output(TENANTS, "children"),
+    Output(TENANTS_WHERE, "children"),
+    Input(URL, "search"),
+    State(SEARCH, "value"),
+    prevent_initial_call=True,
+)
+@guarded_update
+def redraw_tenants(search, text):
+    """The tenants of the new view, filtered by what the search box holds."""
+    v = view_of(search)
+    records = tenant_records(v)
+    return records, tenant_table(filter_tenants(records, text), v.lang), v.where
 
 
 @callback(Output(UNIT_DETAIL, "children"), Input(FLOOR_PLAN, "clickData"), State(URL, "search"))
 def _show_unit(click, search):
     point = (click or {}).get("points", [None])[0]
-    return unit_detail(point, _lang_of(search))
+    return unit_detail(point, normalise(language_of(search)))
 
 
 @callback(
-    Output(TENANTS, "children"),
+    Output(TENANTS, "children", allow_duplicate=True),
     Input(SEARCH, "value"),
     State(TENANT_STORE, "data"),
     State(URL, "search"),
     prevent_initial_call=True,
 )
 def _search_tenants(text, records, search):
-    return tenant_table(filter_tenants(records or [], text), _lang_of(search))
+    return tenant_table(filter_tenants(records or [], text), normalise(language_of(search)))

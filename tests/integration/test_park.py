@@ -12,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
 
 OCCUPANCY_KPI = "#park-kpi-0 .kpi-value"
 TENANTS_KPI = "#park-kpi-1 .kpi-value"
@@ -162,4 +162,44 @@ def test_park005_tenant_search(dash_duo, dashboard, seeded_sqlite_url):
     until(lambda: sectors() == {"Fintech"}, timeout=10)
     dash_duo.find_element("#park-tenant-search").send_keys("zzzz")
     dash_duo.wait_for_contains_text("#park-tenants", "No tenant matches.", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_park006_a_filter_change_redraws_the_charts_not_the_page(dash_duo, dashboard):
+    """A building change sends the chart callbacks only (no page render): the occupancy chart stays
+    the same element with the same lines and only loses the park's target markers."""
+    _start(dash_duo, dashboard, "lang=en&as_of=2026-06-30")
+    dash_duo.wait_for_contains_text(SCOPE, "Whole park", timeout=10)
+    lines = dash_duo.driver.execute_script(
+        """var gd = document.querySelector('#park-occupancy .js-plotly-plot');
+        gd.dataset.stay = '1'; window.__line = gd.data[0]; return gd.data.length;"""
+    )
+    record_callbacks(dash_duo)
+    dash_duo.select_dcc_dropdown("#park-building", value="Building B")
+    dash_duo.wait_for_contains_text(SCOPE, "Building B", timeout=10)
+    outputs = recorded_outputs(dash_duo)
+    assert not [o for o in outputs if "_pages_content" in o]
+    for part in ("park-kpis.children", "park-expiries.figure", "park-floor-plan.figure", "park-tenant-mix.figure"):
+        assert [o for o in outputs if part in o], (part, outputs)
+    assert [o for o in outputs if "park-tenants.children" in o and "park-where.children" in o]
+    kept = dash_duo.driver.execute_script(
+        """var gd = document.querySelector('#park-occupancy .js-plotly-plot');
+        return [gd.dataset.stay, gd.data[0] === window.__line, gd.data.length,
+                gd.data.some(function (t) { return t.name === 'Target'; })];"""
+    )
+    assert kept == ["1", True, lines - 1, False]
+
+    dash_duo.driver.back()
+    dash_duo.wait_for_contains_text(SCOPE, "Whole park", timeout=10)
+    dash_duo.wait_for_text_to_equal("#park-building-value", "Whole park", timeout=10)
+    until(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "var gd = document.querySelector('#park-occupancy .js-plotly-plot');"
+                "return [gd.dataset.stay, gd.data[0] === window.__line, gd.data.length];"
+            )
+            == ["1", True, lines]
+        ),
+        timeout=10,
+    )
     assert dash_duo.get_logs() == []
