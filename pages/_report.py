@@ -145,13 +145,19 @@ def _params(search: str | None) -> dict[str, str]:
     return dict(parse_qsl((search or "").lstrip("?")))
 
 
+def count_report() -> None:
+    """Count one report against the client's rate, the route's and the job's alike; past it,
+    ``RateLimitExceeded`` (carrying the route's 429 answer)."""
+    with report_limit(on_breach=_too_many_reports):
+        pass
+
+
 @background_jobs.admission(REPORT_DOWNLOAD)
 def admit_report(args: list) -> list:
     """In the web worker, before a report job starts: the client's rate limit, a known page."""
     clicks, pathname, search = args
     try:
-        with report_limit(on_breach=_too_many_reports):
-            pass
+        count_report()
     except RateLimitExceeded as exc:
         log.warning("report refused for %s: rate limit %s", request.remote_addr, exc.description)
         raise background_jobs.JobRefused(translator(language_of(search))(TOO_MANY)) from None
@@ -224,17 +230,17 @@ def report_route() -> Response:
     """``GET /_export/report.pdf?page=/connectivity&lang=tg&...``: the page's report as PDF."""
     params = {k: v for k, v in request.args.items() if k != "page"}
     started = time.perf_counter()
-    with report_limit(on_breach=_too_many_reports):  # 429 past this client's rate
-        try:
-            content, name = page_report(request.args.get("page", "/"), params)
-        except LookupError:
-            abort(404)
-        except DatabaseUnavailable as exc:
-            log.warning("report not made, the database is unavailable: %s", exc)
-            return _plain(503, NOT_NOW)
-        except Exception:  # no browser, a render that timed out: say so plainly, no traceback
-            log.exception("report failed")
-            return _plain(503, NOT_NOW)
+    count_report()  # 429 past this client's rate
+    try:
+        content, name = page_report(request.args.get("page", "/"), params)
+    except LookupError:
+        abort(404)
+    except DatabaseUnavailable as exc:
+        log.warning("report not made, the database is unavailable: %s", exc)
+        return _plain(503, NOT_NOW)
+    except Exception:  # no browser, a render that timed out: say so plainly, no traceback
+        log.exception("report failed")
+        return _plain(503, NOT_NOW)
     log.info("report %s generated in %.1f s", name, time.perf_counter() - started)
     return Response(
         content,

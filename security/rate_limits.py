@@ -56,7 +56,8 @@ def report_limit(on_breach: Callable[[RequestLimit], Response]) -> RouteLimit:
     """Context manager for one report: ``REPORT_RATE_LIMIT`` per client; past it, on entry,
     :class:`RateLimitExceeded` carrying the 429 response ``on_breach`` makes."""
     limiter: Limiter = current_app.extensions[_EXTENSION]
-    return limiter.limit(current_app.config["REPORT_RATE_LIMIT"], scope="report", on_breach=on_breach)
+    # shared: one count for the route and the report job (started through Dash's callback route)
+    return limiter.shared_limit(current_app.config["REPORT_RATE_LIMIT"], scope="report", on_breach=on_breach)
 
 
 def export_limit() -> RouteLimit:

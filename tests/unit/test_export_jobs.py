@@ -1,0 +1,183 @@
+"""Background jobs: local processes by default, Celery with a broker (and local again when that
+broker is down), the report made in a job with its progress and under its rate limit, a PNG
+made in a job, and a real Celery worker making a report."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import background_jobs
+from config import ROOT, Config
+from exports.renderer import browser_path
+from i18n import translator
+from tests.unit import dash_calls
+
+needs_browser = pytest.mark.skipif(browser_path() is None, reason="Chromium is not installed")
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REPORT_OUTPUTS = [
+    {"id": "exp-report-download", "property": "data"},
+    {"id": "exp-report-message", "property": "children"},
+]
+
+
+def redis_or_skip() -> str:
+    redis = pytest.importorskip("redis")
+    try:
+        redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return REDIS_URL
+
+
+def make_app(database_url: str, tmp_path: Path, **settings):
+    from app import create_app
+
+    config = Config(
+        database_url=database_url, seed_on_start=False, secret_key="test", jobs_dir=str(tmp_path / "jobs"), **settings
+    )
+    return create_app(config)
+
+
+def report_call(client, path: str, search: str, address: str = "127.0.0.1", progress: list | None = None):
+    """Click "Download report (PDF)" on ``path?search``, as the renderer sends it, until done."""
+    payload = dash_calls.body(
+        dash_calls.output_key(client, "..exp-report-download.data", background=True),
+        REPORT_OUTPUTS,
+        [{"id": "exp-report-button", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "exp-report-url", "property": "pathname", "value": path},
+            {"id": "exp-report-url", "property": "search", "value": search},
+        ],
+    )
+    return dash_calls.call(client, payload, timeout=180, address=address, progress=progress)
+
+
+def pdf_text(answer, tmp_path: Path) -> str:
+    data = answer.get_json()["response"]["exp-report-download"]["data"]
+    assert data["filename"].endswith(".pdf") and data["type"] == "application/pdf"
+    pdf = tmp_path / data["filename"]
+    pdf.write_bytes(base64.b64decode(data["content"]))
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_jobs_run_in_local_processes_by_default(tmp_path):
+    config = Config(jobs_dir=str(tmp_path / "jobs"))
+    manager = background_jobs.manager_for(config)
+    assert isinstance(manager, background_jobs.LocalJobs)
+    assert Path(manager.handle.directory) == tmp_path / "jobs"
+    assert background_jobs.manager_for(config) is manager  # one per setting, shared by the apps
+    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL"):
+        background_jobs.celery_app(config)
+
+
+def test_jobs_go_to_celery_when_a_broker_is_set(tmp_path):
+    url = redis_or_skip()
+    config = Config.from_env({"CELERY_BROKER_URL": url, "JOBS_DIR": str(tmp_path)})
+    manager = background_jobs.manager_for(config)
+    assert isinstance(manager, background_jobs.CeleryJobs)
+    assert manager.handle.conf.broker_url == url and background_jobs.celery_app(config) is manager.handle
+
+
+def test_a_broker_that_is_down_means_local_jobs_and_one_warning(tmp_path, caplog):
+    caplog.set_level(logging.WARNING, "dashboard")
+    dead = f"redis://:secret@127.0.0.1:{_free_port()}/0"
+    started = time.perf_counter()
+    manager = background_jobs.manager_for(Config(celery_broker_url=dead, jobs_dir=str(tmp_path)))
+    assert time.perf_counter() - started < 5
+    assert isinstance(manager, background_jobs.LocalJobs)
+    (record,) = [r for r in caplog.records if "Celery broker" in r.getMessage()]
+    assert "secret" not in record.getMessage()  # the broker's password is not logged
+
+
+@needs_browser
+@needs_pdftotext
+def test_report_is_made_in_a_job_with_its_progress(seeded_sqlite_url, tmp_path):
+    app = make_app(seeded_sqlite_url, tmp_path)
+    client = app.server.test_client()
+    progress: list[dict] = []
+    answer = report_call(client, "/targets", "?lang=ru&theme=park", progress=progress)
+    text = pdf_text(answer, tmp_path)
+    assert translator("ru")("Progress against targets") in text
+    assert answer.get_json()["response"]["exp-report-message"]["children"] == ""
+    labels = [update["exp-report-progress-bar.label"] for update in progress]
+    assert labels and all("/" in label for label in labels)  # "2/5": charts drawn of all steps
+
+
+def test_starting_a_report_job_is_rate_limited_per_client(seeded_sqlite_url, tmp_path):
+    app = make_app(seeded_sqlite_url, tmp_path, report_rate_limit="2/minute")
+    client = app.server.test_client()
+    # An unknown page starts no job but counts, as the route counts its 404s.
+    assert report_call(client, "/no-such-page", "?lang=ru").status_code == 204
+    assert client.get("/_export/report.pdf?page=/no-such-page").status_code == 404  # one count for both
+    refused = report_call(client, "/targets", "?lang=ru")
+    assert refused.status_code == 200 and "cacheKey" not in refused.get_json()  # no job was started
+    message = refused.get_json()["response"]["exp-report-message"]["children"]
+    assert message == translator("ru")("Too many reports asked for in a short time. Please try again in a minute.")
+    assert report_call(client, "/no-such-page", "?lang=ru", address="10.0.0.9").status_code == 204  # another client
+
+
+@needs_browser
+def test_png_is_made_in_a_job(seeded_sqlite_url, tmp_path):
+    from tests.unit.test_export_security import downloaded, export_request
+
+    client = make_app(seeded_sqlite_url, tmp_path).server.test_client()
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
+    content = downloaded(export_request(client, "png", figure))
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def celery_worker(seeded_sqlite_url, tmp_path):
+    """A real ``celery -A report_worker:celery_app worker`` (solo pool) on the test's Redis."""
+    url = redis_or_skip()
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": url,
+        "DATABASE_URL": seeded_sqlite_url,
+        "SEED_ON_START": "0",
+        "SECRET_KEY": "test",
+        "JOBS_DIR": str(tmp_path / "worker-jobs"),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "report_worker:celery_app", "worker", "--pool=solo"]
+    log_file = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen([*command, "--loglevel=INFO"], cwd=ROOT, env=env, stdout=log_file, stderr=log_file)
+    try:
+        yield url
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log_file.close()
+
+
+@needs_browser
+@needs_pdftotext
+def test_a_celery_worker_makes_the_report(seeded_sqlite_url, tmp_path, celery_worker):
+    app = make_app(seeded_sqlite_url, tmp_path, celery_broker_url=celery_worker)
+    assert isinstance(background_jobs.manager_for(Config(celery_broker_url=celery_worker)), background_jobs.CeleryJobs)
+    client = app.server.test_client()
+    answer = report_call(client, "/targets", "?lang=en")
+    log = (tmp_path / "worker.log").read_text()
+    assert answer.status_code == 200, log[-3000:]
+    assert "Progress against targets" in pdf_text(answer, tmp_path), log[-3000:]
+    assert "succeeded" in log  # the worker, not this process, ran it
