@@ -1,38 +1,106 @@
-"""Pure figure builders: a DataFrame in, a plotly figure out. No database, no global state."""
+"""Pure figure builders (a DataFrame in, a plotly figure out) and the one small template they share.
+
+Every figure carries its template inside its JSON; plotly's ``plotly_white`` is 7 KB, 86 % of a
+small chart's bytes. :data:`TEMPLATE` (``"dashboard"``) keeps only what the app's bar and scatter
+charts use, with plotly_white's values, so charts and their exports look the same; it is also
+plotly's default here, so a figure that names no template (the KPI sparklines) gets it too.
+
+The builders below make their figures from plain dicts with plotly's validation off: about ten
+times faster than ``plotly.express`` on a callback's hot path. A figure built without validation
+stays so: update it with full property paths (``yaxis={"title": {"text": ...}}``), not with
+``yaxis_title=``, which it would store as a bare string that plotly.js 3 ignores.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 
 PALETTE = ["#1f5fa8", "#e07b00", "#2a9d8f", "#c2185b", "#6d4c9f", "#7f8c8d", "#b8860b"]
 NO_DATA = "No data for this selection"
+TEMPLATE = "dashboard"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+_INK, _GRID = "#2a3f5f", "#EBF0F8"  # plotly_white's text and grid colours
+_AXIS = {
+    "gridcolor": _GRID,
+    "linecolor": _GRID,
+    "ticks": "",
+    "title": {"standoff": 15},
+    "zerolinecolor": _GRID,
+    "zerolinewidth": 2,
+    "automargin": True,
+}
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout={
+        "autotypenumbers": "strict",
+        "colorway": [
+            *("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A"),
+            *("#19d3f3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52"),
+        ],
+        "font": {"color": _INK},
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "shapedefaults": {"line": {"color": _INK}},
+        "annotationdefaults": {"arrowcolor": _INK, "arrowhead": 0, "arrowwidth": 1},
+        "title": {"x": 0.05},
+    },
+    data={
+        "bar": [
+            {
+                "error_x": {"color": _INK},
+                "error_y": {"color": _INK},
+                "marker": {"line": {"color": "white", "width": 0.5}},
+            }
+        ]
+    },
+)
+pio.templates.default = TEMPLATE
+# The template as JSON, for figures built without validation (they do not resolve a name).
+TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()
+
+
+def _layout(unit: str, height: int) -> dict:
+    """The look every chart shares: legend below, unit on the y axis, the app's font."""
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "yaxis": {"title": {"text": unit}},
+        "hovermode": "x unified",
+        "font": FONT,
+    }
 
 
 def _style(fig: go.Figure, unit: str, height: int) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
-        yaxis_title=unit,
-        xaxis_title=None,
-        hovermode="x unified",
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
-    )
-    return fig
+    """The shared template and look on a (validated) figure built elsewhere."""
+    return fig.update_layout(template=TEMPLATE, **_layout(unit, height))
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, unvalidated, with the shared template."""
+    return go.Figure({"data": traces, "layout": {"template": TEMPLATE_JSON, **layout}}, _validate=False)
+
+
+def _groups(frame: pd.DataFrame, color: str | None) -> list[tuple[str, pd.DataFrame]]:
+    """One part per ``color`` value in order of first appearance (``plotly.express``'s order)."""
+    if color is None:
+        return [("", frame)]
+    return [(str(name), part) for name, part in frame.groupby(color, sort=False)]
 
 
 def empty_figure(message: str = NO_DATA, height: int = 320) -> go.Figure:
     """A figure that says there is nothing to show, instead of empty axes."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=message, showarrow=False, font={"size": 15, "color": "#6c757d"}, x=0.5, y=0.5, xref="paper", yref="paper"
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _style(fig, "", height)
+    text = {"size": 15, "color": "#6c757d"}
+    note = {"text": message, "showarrow": False, "font": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}
+    layout = _layout("", height)
+    layout.update(annotations=[note], xaxis={"visible": False}, yaxis={"visible": False, "title": {"text": ""}})
+    return _figure([], layout)
 
 
 def line_figure(
@@ -52,11 +120,26 @@ def line_figure(
     """
     if frame.empty:
         return empty_figure(height=height)
-    custom = [label] if label and label in frame.columns else None
-    fig = px.line(frame, x=x, y=y, color=color, markers=True, color_discrete_sequence=PALETTE, custom_data=custom)
+    custom = label if label and label in frame.columns else None
     when = "%{customdata[0]}" if custom else "%{x}"
-    fig.update_traces(hovertemplate=f"{when}: %{{y:,.{decimals}f}} {unit}<extra>%{{fullData.name}}</extra>")
-    return _style(fig, unit, height).update_layout(hovermode="closest")
+    hover = f"{when}: %{{y:,.{decimals}f}} {unit}<extra>%{{fullData.name}}</extra>"
+    traces = []
+    for i, (name, part) in enumerate(_groups(frame, color)):
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": part[x].to_numpy(),
+            "y": part[y].to_numpy(dtype=float, na_value=float("nan")),
+            "name": name,
+            "legendgroup": name,
+            "showlegend": color is not None,
+            "line": {"color": PALETTE[i % len(PALETTE)]},
+            "hovertemplate": hover,
+        }
+        if custom:
+            trace["customdata"] = part[[custom]].to_numpy()
+        traces.append(trace)
+    return _figure(traces, {**_layout(unit, height), "hovermode": "closest"})
 
 
 def bar_figure(
@@ -72,6 +155,18 @@ def bar_figure(
     """Bars per ``x``, stacked by ``color`` group."""
     if frame.empty:
         return empty_figure(height=height)
-    fig = px.bar(frame, x=x, y=y, color=color, barmode="stack" if stacked else "group", color_discrete_sequence=PALETTE)
-    fig.update_traces(hovertemplate=f"%{{y:,.{decimals}f}} {unit}<extra>%{{fullData.name}}</extra>")
-    return _style(fig, unit, height)
+    hover = f"%{{y:,.{decimals}f}} {unit}<extra>%{{fullData.name}}</extra>"
+    traces = [
+        {
+            "type": "bar",
+            "x": part[x].to_numpy(),
+            "y": part[y].to_numpy(dtype=float, na_value=float("nan")),
+            "name": name,
+            "legendgroup": name,
+            "showlegend": color is not None,
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "hovertemplate": hover,
+        }
+        for i, (name, part) in enumerate(_groups(frame, color))
+    ]
+    return _figure(traces, {**_layout(unit, height), "barmode": "stack" if stacked else "group"})
