@@ -21,6 +21,20 @@ LOCALE_FORMAT = {
 }
 
 
+COLUMNS = ("rank", "name", "region_name", "uncovered", "gap_people", "value", "population")
+
+
+def priority_rows(frame: pd.DataFrame) -> list[dict]:
+    """The table's rows: people rounded to hundreds (a ranking, not a census)."""
+    if not len(frame):
+        return []
+    data = frame.copy()
+    for column in ("uncovered", "gap_people", "population"):
+        if column in data:
+            data[column] = data[column].round(-2)
+    return data[list(COLUMNS)].to_dict("records")
+
+
 def priority_table(frame: pd.DataFrame, table_id: str, unit: str = "%", lang: str | None = None):
     """A sortable table of the ranking, people rounded to hundreds.
 
@@ -50,14 +64,10 @@ def priority_table(frame: pd.DataFrame, table_id: str, unit: str = "%", lang: st
         },
         {"id": "population", "name": t("Population"), "type": "numeric", "format": people},
     ]
-    data = frame.copy()
-    for column in ("uncovered", "gap_people", "population"):
-        if column in data:
-            data[column] = data[column].round(-2)
     return dash_table.DataTable(
         id=table_id,
         columns=columns,
-        data=data[[c["id"] for c in columns]].to_dict("records") if len(data) else [],
+        data=priority_rows(frame),
         sort_action="native",
         page_size=15,
         locale_format=LOCALE_FORMAT[normalise(lang)],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from components.connectivity_figures import (
@@ -16,7 +17,7 @@ from components.connectivity_figures import (
     urban_rural_figure,
 )
 from components.connectivity_table import priority_table
-from components.district_map import NO_DATA_FILL, clicked_code, district_map
+from components.district_map import NO_DATA_FILL, clicked_code, district_map, map_paint, paint_patch
 from data_loaders import boundaries
 
 
@@ -40,41 +41,58 @@ def square(code: str, x0: float):
 def test_district_map_colours_hover_and_selection():
     shapes = [square("A", 70), square("B", 72), square("C", 74)]
     values = pd.DataFrame({"geo_code": ["A", "B"], "name": ["Alpha", "Beta"], "value": [40.0, 90.0]})
-    fig = district_map(
-        values, shapes, [square("R", 70)], unit="%", period="2026-Q3", source="demo", selected="B", lang="en"
-    )
-    units, outline, bar = fig.data[:3], fig.data[3], fig.data[4]
-    assert [t.meta for t in units] == ["A", "B", "C"]  # trace i is shapes[i]
-    assert "Alpha" in units[0].text and "40.0 %" in units[0].text and "2026-Q3" in units[0].text
-    assert "demo" in units[0].text
-    assert units[2].fillcolor == NO_DATA_FILL and "not reported" in units[2].text
-    assert units[0].fillcolor != units[1].fillcolor
-    assert units[1].line.width > units[0].line.width  # the selected unit stands out
-    assert outline.hoverinfo == "skip" and bar.marker.showscale
-    assert fig.layout.yaxis.scaleanchor == "x"
+    colours = map_paint(values, shapes, unit="%", period="2026-Q3", source="demo", lang="en")
+    fig = district_map(colours, shapes, [square("R", 70)], selected="B")
+    units, outline, bar = fig["data"][:3], fig["data"][3], fig["data"][4]
+    assert [t["meta"] for t in units] == ["A", "B", "C"]  # trace i is shapes[i]
+    assert "Alpha" in units[0]["text"] and "40.0 %" in units[0]["text"] and "2026-Q3" in units[0]["text"]
+    assert "demo" in units[0]["text"]
+    assert units[2]["fillcolor"] == NO_DATA_FILL and "not reported" in units[2]["text"]
+    assert units[0]["fillcolor"] != units[1]["fillcolor"]
+    assert units[1]["line"]["width"] > units[0]["line"]["width"]  # the selected unit stands out
+    assert outline["hoverinfo"] == "skip" and bar["marker"]["showscale"]
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x" and fig["layout"]["annotations"] == []
+    go.Figure(fig)  # a valid plotly figure, though built without validation
 
 
 def test_district_map_lower_is_better_flips_scale_and_single_value():
     shapes = [square("A", 70)]
     values = pd.DataFrame({"geo_code": ["A"], "name": ["Alpha"], "value": [1234.0]})
-    good = district_map(values, shapes, unit="people", decimals=0)
-    bad = district_map(values, shapes, unit="people", decimals=0, higher_is_better=False, lang="en")
-    assert good.data[0].fillcolor != bad.data[0].fillcolor  # one value: the middle of each scale
-    assert "1,234 people" in bad.data[0].text
+    good = map_paint(values, shapes, unit="people", decimals=0)
+    bad = map_paint(values, shapes, unit="people", decimals=0, higher_is_better=False, lang="en")
+    assert good["fills"][0] != bad["fills"][0]  # one value: the middle of each scale
+    assert "1,234 people" in bad["texts"][0]
 
 
-def test_district_map_no_rows():
-    assert is_empty_message(district_map(pd.DataFrame(columns=["geo_code", "name", "value"]), [square("A", 70)]))
-    assert is_empty_message(district_map(pd.DataFrame({"geo_code": ["A"], "name": ["a"], "value": [1.0]}), []))
+def test_district_map_no_rows_keeps_the_geometry_and_says_so():
+    shapes = [square("A", 70)]
+    colours = map_paint(pd.DataFrame(columns=["geo_code", "name", "value"]), shapes, lang="en")
+    fig = district_map(colours, shapes)
+    assert fig["data"][0]["fillcolor"] == NO_DATA_FILL and len(fig["data"][0]["x"]) == 5
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["No data for this selection"]
+    assert not fig["data"][-1]["marker"]["showscale"]
+
+
+def test_paint_patch_changes_colours_and_words_only():
+    shapes = [square("A", 70), square("B", 72)]
+    first = map_paint(pd.DataFrame({"geo_code": ["A", "B"], "name": ["a", "b"], "value": [1.0, 2.0]}), shapes)
+    second = map_paint(pd.DataFrame({"geo_code": ["A"], "name": ["a"], "value": [5.0]}), shapes, unit="people")
+    fig = district_map(first, shapes, [square("R", 70)], selected="B")
+    operations = paint_patch(second, bar_index=3).to_plotly_json()["operations"]
+    changed = {tuple(op["location"]) for op in operations}
+    assert ("data", 1, "fillcolor") in changed and ("data", 0, "text") in changed
+    assert not any(place[-1] in ("x", "y", "line") for place in changed)  # geometry and outline stay
+    applied = fig["data"][3]["marker"] | next(op["params"]["value"] for op in operations if op["operation"] == "Merge")
+    assert applied["colorbar"]["title"]["text"] == "people" and applied["size"] == 0.1
 
 
 def test_district_map_on_real_boundaries():
     shapes = boundaries.units()
     assert len(shapes) == 59 and shapes[0].code == "TJ-DU" and len(boundaries.regions()) == 5
     values = pd.DataFrame({"geo_code": [s.code for s in shapes], "name": "x", "value": range(59)})
-    fig = district_map(values, shapes, boundaries.regions())
-    assert len(fig.data) == 59 + 5 + 1
-    xs = [v for t in fig.data[:59] for v in t.x if v is not None]
+    fig = district_map(map_paint(values, shapes), shapes, boundaries.regions())
+    assert len(fig["data"]) == 59 + 5 + 1
+    xs = [v for t in fig["data"][:59] for v in t["x"] if v is not None]
     assert 67 < min(xs) and max(xs) < 75.5  # Tajikistan's longitudes
 
 
