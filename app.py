@@ -66,6 +66,7 @@ def create_app(config: Config | None = None) -> Dash:
         suppress_callback_exceptions=True,
         routing_callback_inputs=_view_routing.ROUTING_INPUTS,
         serve_locally=True,
+        compress=True,  # flask-compress: br or gzip, as the client accepts
         background_callback_manager=background_jobs.manager_for(config),  # the report and slow exports
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
