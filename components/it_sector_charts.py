@@ -6,6 +6,8 @@ and the unit tests can build every figure without a browser or a database.
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,7 +35,8 @@ MEASURES = {
 }
 VIEWS = {"absolute": N_("Absolute"), "index": N_("Index (first year = 100)"), "yoy": N_("Year-on-year %")}
 FOUNDED, CLOSED, NET = "#2a9d8f", "#c2185b", "#1f2d3d"
-MUTED = "#b9c3cf"
+# region bars: every region, or the selected one against the others (also recoloured in the browser)
+BAR, SELECTED, MUTED = PALETTE[0], PALETTE[1], "#b9c3cf"
 
 
 def subsector_label(code: str, lang: str | None = None) -> str:
@@ -180,7 +183,7 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
     if frame.empty or frame["companies_per_10k"].isna().all():
         return empty_figure(t("No population figure for this year"))
     data = frame.sort_values("companies_per_10k", ascending=True, na_position="first")
-    colors = [PALETTE[1] if code == selected else (MUTED if selected else PALETTE[0]) for code in data["region_code"]]
+    colors = [SELECTED if code == selected else (MUTED if selected else BAR) for code in data["region_code"]]
     per = [format_number(v, 2, lang) for v in data["companies_per_10k"]]
     custom = list(
         zip(
@@ -194,6 +197,7 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
         go.Bar(
             y=data["name"],
             x=data["companies_per_10k"],
+            ids=list(data["region_code"]),  # lets the browser highlight a region without a new figure
             orientation="h",
             marker_color=colors,
             text=per,
@@ -374,3 +378,17 @@ def _figure(rows: pd.DataFrame, meta: pd.Series, lang: str | None) -> str:
     else:
         text = f"{format_number(value, int(meta['decimals']), lang)} {unit}"
     return f"{text} ({int(row['year'])})"
+
+
+# Clientside: a region change alone recolours the region chart's bars (their ids are the region codes).
+REGION_HIGHLIGHT = """function (highlight, figure) {
+    var trace = figure && figure.data && figure.data[0];
+    if (!trace || !trace.ids) { return window.dash_clientside.no_update; }
+    var region = highlight && highlight.region;
+    var colors = trace.ids.map(function (code) {
+        return code === region ? %s : (region ? %s : %s);
+    });
+    var marker = Object.assign({}, trace.marker, {color: colors});
+    var data = [Object.assign({}, trace, {marker: marker})].concat(figure.data.slice(1));
+    return Object.assign({}, figure, {data: data});
+}""" % tuple(json.dumps(color) for color in (SELECTED, MUTED, BAR))

@@ -1,5 +1,6 @@
 """The IT-sector view in a browser: every filter and the switch drive the URL, the numbers shown
-match a direct SQL count on the seeded database, and the URL reproduces the view."""
+match a direct SQL count on the seeded database, the URL reproduces the view, and a filter change
+redraws only the parts that read that filter (no page render)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dash.testing.wait import until
 from selenium.common.exceptions import WebDriverException
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
 
 RESIDENTS = """SELECT t.company_id FROM park_tenant t JOIN park_lease l ON l.tenant_code = t.tenant_code
 WHERE l.kind = 'lease' AND l.start_date <= :day AND (l.end_date IS NULL OR l.end_date >= :day)
@@ -194,4 +195,96 @@ def test_it006_url_round_trip(dash_duo, dashboard, sql):
 def test_it007_malformed_query_falls_back(dash_duo, dashboard, sql):
     open_view(dash_duo, dashboard, "?lang=en&from=abc&to=1800&region=XX&subsector=nope&view=zzz&measure=1")
     dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, last_year(sql))), timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+# The parts whose figure must stay untouched, tagged before a change and checked after it: the same
+# element (not re-mounted) holding the same data array (Plotly.react replaces it for a new figure).
+TAG = """for (const id of arguments[0]) {
+    const el = document.querySelector('#' + id + ' .js-plotly-plot');
+    el.dataset.stay = '1';
+    (window.__stay = window.__stay || {})[id] = el.data;
+}"""
+UNTOUCHED = """return arguments[0].filter(id => {
+    const el = document.querySelector('#' + id + ' .js-plotly-plot');
+    return !el || el.dataset.stay !== '1' || el.data !== window.__stay[id];
+})"""
+BAR_COLOR = """const trace = document.querySelector('#it-regions .js-plotly-plot')._fullData[0];
+return trace.marker.color[trace.ids.indexOf(arguments[0])]"""
+
+
+def first_outputs(outputs: list[str]) -> set[str]:
+    """The id of each recorded callback's first output: 'it-flows' for '..it-flows.figure...'."""
+    return {output.strip(".").split("...")[0].rsplit(".", 1)[0] for output in outputs}
+
+
+def test_it008_region_change_redraws_only_what_reads_the_region(dash_duo, dashboard, sql):
+    open_view(dash_duo, dashboard)
+    stay = ["it-regions", "it-hightech-exports"]
+    dash_duo.driver.execute_script(TAG, stay)
+    record_callbacks(dash_duo)
+    choose(dash_duo, "#it-region", "Khatlon Region")
+    until(lambda: "region=TJ-KT" in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, last_year(sql), "TJ-KT")), timeout=10)
+    outputs = recorded_outputs(dash_duo)
+    assert not [o for o in outputs if "_pages_content" in o]  # no page render
+    called = first_outputs(outputs)
+    assert "page-url" in called
+    # the cards, the growth chart, sizes, flows and segments read the region; the region chart
+    # only highlights it in the browser, the benchmark and the high-tech exports ignore it
+    assert {c for c in called if c.startswith("it-")} == {
+        "it-kpi-slot-0",
+        "it-growth",
+        "it-sizes",
+        "it-flows",
+        "it-segments-subtitle",
+    }
+    assert "Khatlon Region" in dash_duo.find_element("#it-sizes-subtitle").text
+    # the region chart is recoloured in place: Khatlon stands out, the others are muted
+    until(lambda: dash_duo.driver.execute_script(BAR_COLOR, "TJ-KT") == "#e07b00", 10)
+    assert dash_duo.driver.execute_script(BAR_COLOR, "TJ-DU") == "#b9c3cf"
+    regions = "return document.querySelector('#it-regions .js-plotly-plot').dataset.stay"
+    assert dash_duo.driver.execute_script(regions) == "1"  # recoloured, not re-mounted
+    assert dash_duo.driver.execute_script(UNTOUCHED, ["it-hightech-exports"]) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_it009_view_switch_redraws_the_growth_chart_only(dash_duo, dashboard):
+    open_view(dash_duo, dashboard)
+    stay = ["it-sizes", "it-flows", "it-regions", "it-hightech-exports"]
+    dash_duo.driver.execute_script(TAG, stay)
+    cagr = dash_duo.find_element("#it-cagr").text
+    record_callbacks(dash_duo)
+    click(dash_duo, "#it-view input[value='yoy']")
+    until(lambda: "view=yoy" in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_contains_text("#it-growth-subtitle", "Year-on-year %", timeout=10)
+    outputs = recorded_outputs(dash_duo)
+    assert not [o for o in outputs if "_pages_content" in o]
+    assert {c for c in first_outputs(outputs) if c.startswith("it-")} == {"it-growth"}
+    assert dash_duo.driver.execute_script(UNTOUCHED, stay) == []
+    assert dash_duo.find_element("#it-cagr").text == cagr  # the growth rate does not depend on the view
+    assert dash_duo.get_logs() == []
+
+
+def test_it010_back_and_forward_redraw_without_a_page_render(dash_duo, dashboard, sql):
+    open_view(dash_duo, dashboard)
+    year = last_year(sql)
+    choose(dash_duo, "#it-to", str(year - 2))
+    until(lambda: f"to={year - 2}" in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, year - 2)), timeout=10)
+    dash_duo.wait_for_contains_text("#it-regions-subtitle", f"end of {year - 2}", timeout=10)
+    stay = ["it-hightech-exports"]
+    dash_duo.driver.execute_script(TAG, stay)
+    record_callbacks(dash_duo)
+    dash_duo.driver.back()
+    until(lambda: "to=" not in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, year)), timeout=10)
+    dash_duo.wait_for_contains_text("#it-regions-subtitle", f"end of {year}", timeout=10)
+    assert dash_duo.find_element("#it-to").text == str(year)  # the control follows the URL
+    dash_duo.driver.forward()
+    until(lambda: f"to={year - 2}" in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, year - 2)), timeout=10)
+    assert dash_duo.find_element("#it-to").text == str(year - 2)
+    recorded_outputs(dash_duo)
+    assert dash_duo.driver.execute_script(UNTOUCHED, stay) == []  # the page was not rendered again
     assert dash_duo.get_logs() == []
