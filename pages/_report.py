@@ -231,10 +231,11 @@ def report_route() -> Response:
     params = {k: v for k, v in request.args.items() if k != "page"}
     started = time.perf_counter()
     count_report()  # 429 past this client's rate
-    try:
-        content, name = page_report(request.args.get("page", "/"), params)
-    except LookupError:
+    path = request.args.get("page", "/")
+    if not _reported(find_page(path)):
         abort(404)
+    try:
+        content, name = page_report(path, params)
     except DatabaseUnavailable as exc:
         log.warning("report not made, the database is unavailable: %s", exc)
         return _plain(503, NOT_NOW)

@@ -49,7 +49,8 @@ def rendered_search(params: dict) -> str:
     """The query string the router renders from (``?…``, or ""), for the page's own location."""
     try:
         search = dash.ctx.inputs.get(f"{ROUTER_LOCATION}.search")
-    except MissingCallbackContextException:  # a layout built outside a callback (the PDF report)
+    # Outside a callback (the PDF report); LookupError in a thread that never ran one (the route).
+    except (LookupError, MissingCallbackContextException):
         search = None
     if search is None:
         pairs = {k: v for k, v in params.items() if isinstance(v, str) and v}

@@ -1,11 +1,13 @@
-"""Exports in the browser: each chart menu entry downloads a file that opens, and the report link
-follows the URL's filters and language to a PDF."""
+"""Exports in the browser: each chart menu entry downloads a file that opens (PNG, SVG and XLSX
+made in background jobs), and the report button runs a job with its progress shown and downloads
+the PDF of the page with the URL's filters and language."""
 
 from __future__ import annotations
 
 import csv
 import io
 import struct
+import subprocess
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -15,6 +17,7 @@ import openpyxl
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
+from i18n import translator
 from tests.integration.conftest import click_when_clickable, foreign_requests, logs_besides_not_found
 
 FORMATS = ("png", "svg", "csv", "xlsx")
@@ -62,15 +65,33 @@ def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
     assert dash_duo.get_logs() == []
 
 
-def test_exp002_report_link_follows_filters_and_gives_a_pdf(dash_duo, dashboard):
+def pdf_words(path: Path) -> str:
+    """The PDF's text with each run of white space (a wrapped title) as one space."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def test_exp002_report_button_shows_progress_and_downloads_the_pdf(dash_duo, dashboard):
+    t = translator("tg")
     dash_duo.start_server(dashboard)
-    dash_duo.driver.get(dash_duo.server_url + "/connectivity?lang=tg&region=TJ-KT")
-    link = dash_duo.wait_for_element("#exp-report-link", timeout=20)
-    until(lambda: "region=TJ-KT" in (link.get_attribute("href") or ""), timeout=10)
-    href = link.get_attribute("href")
-    assert "page=/connectivity" in href and "lang=tg" in href
-    assert href.startswith(dash_duo.server_url)
-    with urllib.request.urlopen(href, timeout=120) as response:  # the app itself, on loopback
+    dash_duo.driver.get(dash_duo.server_url + "/targets?lang=tg&theme=park")
+    button = dash_duo.wait_for_element("#exp-report-button", timeout=20)
+    until(lambda: button.text == t("Download report (PDF)"), timeout=10)
+    click_when_clickable(dash_duo, button)
+    # a background job: the button waits, the bar says so and counts the charts, with a cancel
+    until(lambda: dash_duo.find_element("#exp-report-progress").is_displayed(), timeout=10)
+    assert not button.is_enabled()
+    assert dash_duo.find_element("#exp-report-status").text == t("Preparing report…")
+    assert dash_duo.find_element("#exp-report-cancel").is_displayed()
+    path = until(lambda: downloaded(dash_duo.download_path, "pdf"), timeout=120)
+    words = pdf_words(path)
+    assert t("Progress against targets") in words and "theme = park" in words  # this page, these filters
+    until(lambda: button.is_enabled(), timeout=10)
+    assert not dash_duo.find_element("#exp-report-progress").is_displayed()
+    assert dash_duo.find_element("#exp-report-message").text == ""
+    # The route stays for machines and links.
+    url = dash_duo.server_url + "/_export/report.pdf?page=/targets&lang=tg&theme=park"
+    with urllib.request.urlopen(url, timeout=120) as response:  # the app itself, on loopback
         assert response.headers["Content-Type"] == "application/pdf"
         assert response.read(5) == b"%PDF-"
     dash_duo.driver.get(dash_duo.server_url + "/no-such-page?lang=en")
