@@ -72,17 +72,24 @@ class _Admitting:
         return super().call_job_fn(key, job_fn, args, context)
 
 
+def own_connections(server: Flask) -> None:
+    """In a forked process: drop the parent's pooled database connections unclosed (they are the
+    parent's to use and close), so this process opens its own."""
+    from data_loaders import cached
+
+    with server.app_context(), contextlib.suppress(cached.DatabaseUnavailable):
+        cached.engine().dispose(close=False)
+
+
 def _forked(job_fn: Callable, server: Flask) -> Callable:
-    """The job as a forked process must run it: with its own database connections (a pooled
-    connection must not be shared with the parent) and its own export browser, closed at the end
+    """The job as a forked process must run it: with its own database connections and its own
+    export browser (``exports.renderer`` forgets the parent's at the fork), closed at the end
     because the process leaves without running ``atexit`` handlers."""
 
     def run(*args):
-        from data_loaders import cached
         from exports.renderer import RENDERER
 
-        with server.app_context(), contextlib.suppress(cached.DatabaseUnavailable):
-            cached.engine().dispose(close=False)
+        own_connections(server)
         try:
             job_fn(*args)
         finally:

@@ -146,7 +146,7 @@ def test_png_is_made_in_a_job(seeded_sqlite_url, tmp_path):
 
 @pytest.fixture
 def celery_worker(seeded_sqlite_url, tmp_path):
-    """A real ``celery -A report_worker:celery_app worker`` (solo pool) on the test's Redis."""
+    """A real ``celery -A report_worker:celery_app worker`` (one prefork process) on the test's Redis."""
     url = redis_or_skip()
     env = {
         **os.environ,
@@ -156,9 +156,10 @@ def celery_worker(seeded_sqlite_url, tmp_path):
         "SECRET_KEY": "test",
         "JOBS_DIR": str(tmp_path / "worker-jobs"),
     }
-    command = [sys.executable, "-m", "celery", "-A", "report_worker:celery_app", "worker", "--pool=solo"]
+    celery = [sys.executable, "-m", "celery", "-A", "report_worker:celery_app"]
     log_file = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([*command, "--loglevel=INFO"], cwd=ROOT, env=env, stdout=log_file, stderr=log_file)
+    command = [*celery, "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=log_file)
     try:
         yield url
     finally:
