@@ -25,6 +25,7 @@ from metrics.anticipated_progress import SEVERITY, rollup
 from metrics.kpis import KpiDefinition
 from metrics.status import NO_DATA
 from pages._guarded import guarded
+from pages._view_routing import view_page
 
 dash.register_page(
     __name__,
@@ -128,6 +129,7 @@ def _changes(cards: list, lang: str, today: date) -> dbc.Row:
     )
 
 
+@view_page("/")  # no filters: a link to the Overview while it is shown leaves it as it is
 @guarded
 def layout(lang: str | None = None, **_query) -> html.Div:
     lang = normalise(lang)

@@ -1,4 +1,5 @@
-"""Overview in the browser: the cards show what the database holds, and a card opens its view."""
+"""Overview in the browser: the cards show what the database holds, a card opens its view, and a
+link to the Overview while it is shown does not draw it again."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import click_when_clickable, foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests, record_callbacks, recorded_outputs
 
 
 def _scalar(url: str, sql: str) -> float:
@@ -71,4 +72,26 @@ def test_ovw003_park_card_links_with_date(dash_duo, dashboard):
     url = urlparse(href)
     assert url.path == "/park"
     assert set(parse_qs(url.query)) == {"as_of", "lang"}
+    assert dash_duo.get_logs() == []
+
+
+def test_ovw004_same_page_link_and_back_keep_the_page(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/?lang=en")
+    dash_duo.wait_for_element("#overview-internet-users .main-svg", timeout=30)
+    tag = """const el = document.querySelector('#overview-internet-users .js-plotly-plot');
+        el.dataset.stay = '1'; window.__stayData = el.data;"""
+    still = """const el = document.querySelector('#overview-internet-users .js-plotly-plot');
+        return !!el && el.dataset.stay === '1' && el.data === window.__stayData;"""
+    dash_duo.driver.execute_script(tag)
+    # what an in-app link does (dcc.Link): push the URL and tell the app's locations
+    link = """window.history.pushState({}, '', '/?lang=en&from=partner');
+        window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));"""
+    for step in (lambda: dash_duo.driver.execute_script(link), dash_duo.driver.back):
+        record_callbacks(dash_duo)
+        step()
+        outputs = recorded_outputs(dash_duo)
+        assert [o for o in outputs if "_pages_content" in o]  # the router was asked...
+        assert dash_duo.driver.execute_script(still)  # ...and left the page as it was
+    assert urlparse(dash_duo.driver.current_url).query == "lang=en"
     assert dash_duo.get_logs() == []
