@@ -6,7 +6,9 @@ copied link reproduces it and back/forward work. ``layout`` draws the first view
 filter change redraws only what it touches: the navigate callback writes the URL (or, on
 back/forward, sets the controls from it) and puts the slice of the filters each part reads in
 that part's store, leaving unchanged slices alone, so only the callbacks of the parts whose
-filters changed fire. The map keeps its geometry: a metric or period change patches its colours,
+filters changed fire. Back/forward reach the navigate callback through the page's own location
+(the shared page location also changes on other pages, where this page's controls do not exist).
+The map keeps its geometry: a metric or period change patches its colours,
 a new selection only its outline (in the browser). The neighbour benchmark reads no filter and
 is never redrawn.
 """
@@ -42,7 +44,7 @@ from data_loaders.cached import query
 from data_loaders.queries import common, connectivity
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
-from pages._view_routing import PAGE_URL, page_location, view_page
+from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
 
 PATH = "/connectivity"
 dash.register_page(
@@ -55,7 +57,8 @@ dash.register_page(
 )
 
 # Component ids, named once.
-URL = PAGE_URL
+URL = PAGE_URL  # the language links follow it
+HISTORY = "conn-history"  # the page's own location: only its changes reach the navigate callback
 CONTROLS = {key: f"conn-{key}" for key in CONTROLLED}
 REGION, DISTRICT = CONTROLS["region"], CONTROLS["district"]
 RESET, MAP, PROFILE, TECHMIX = "conn-reset", "conn-map", "conn-profile", "conn-techmix"
@@ -88,6 +91,7 @@ def layout(lang=None, **params) -> html.Div:
     return html.Div(
         [
             page_location({**params, "lang": lang}),
+            dcc.Location(id=HISTORY, refresh=False, search=rendered_search({**params, "lang": lang})),
             *[dcc.Store(id=store, data=data) for store, data in slices_of(f).items()],
             dcc.Store(id=UNIT_CODES, data=[s.code for s in boundaries.units()]),
             html.H1(t("Rural internet coverage"), className="h3"),
@@ -121,7 +125,8 @@ def layout(lang=None, **params) -> html.Div:
 
 @callback(
     output={
-        "search": Output(URL, "search"),
+        "search": [Output(URL, "search"), Output(HISTORY, "search")],
+        "href": [Output(URL, "href"), Output(HISTORY, "href")],
         "controls": [Output(control, "value") for control in CONTROLS.values()],
         "districts": Output(DISTRICT, "options"),
         "slices": [Output(store, "data") for store in SLICES],
@@ -130,22 +135,23 @@ def layout(lang=None, **params) -> html.Div:
         "values": [Input(control, "value") for control in CONTROLS.values()],
         "click": Input(MAP, "clickData"),
         "reset": Input(RESET, "n_clicks"),
-        "search": Input(URL, "search"),
-        "pathname": State(URL, "pathname"),
+        "search": Input(HISTORY, "search"),
+        "href": State(HISTORY, "href"),
+        "pathname": State(HISTORY, "pathname"),
         "codes": State(UNIT_CODES, "data"),
         "shown": [State(store, "data") for store in SLICES],
     },
     prevent_initial_call=True,
 )
 @guarded_update
-def navigate(values, click, reset, search, pathname, codes, shown) -> dict:
+def navigate(values, click, reset, search, href, pathname, codes, shown) -> dict:
     """A control or a map click: write the URL; back/forward changed the URL: set the controls.
     Either way the controls show the validated filters and each part's store gets its new slice."""
     current = dict(zip(CONTROLS, values, strict=True))
     params = query_params(search)
     if (pathname or "").rstrip("/") != PATH or normalise(params.get("lang")) != shown[0]["lang"]:
         raise PreventUpdate  # leaving the page or its language: the router draws the new one
-    if ctx.triggered_id == URL:
+    if ctx.triggered_id == HISTORY:
         f, new_search = read_filters(params), no_update
     else:
         changed = CHANGED.get(ctx.triggered_id)
@@ -157,8 +163,10 @@ def navigate(values, click, reset, search, pathname, codes, shown) -> dict:
         new_search = no_update if written == (search or "") else written
     region_changed = f["region"] != current["region"] or ctx.triggered_id == REGION
     districts = query(common.geos, "district", f["lang"])
+    new_href = no_update if new_search is no_update else (href or "").split("?")[0].split("#")[0] + new_search
     return {
-        "search": new_search,
+        "search": [new_search, new_search],
+        "href": [new_href, new_href],
         "controls": [no_update if current[key] == f[key] else f[key] for key in CONTROLS],
         "districts": district_options(districts, f["region"]) if region_changed else no_update,
         "slices": [no_update if data == old else data for data, old in zip(slices_of(f).values(), shown, strict=True)],

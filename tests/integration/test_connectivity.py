@@ -1,5 +1,6 @@
 """The connectivity view in a browser: the query string drives the view, map clicks and controls
-rewrite it, back/forward and reset work, nothing is fetched from another host."""
+rewrite it, back/forward and reset work, nothing is fetched from another host, and a filter change
+redraws only the parts that read that filter (no page render)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from dash.testing.wait import until
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
 from data_loaders import boundaries
-from tests.integration.conftest import foreign_requests
+from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
 
 PLACE = "#conn-place"
 FIRST_REGION_CELL = "#conn-priority td[data-dash-column='region_name']"
+CHARTS = ("conn-map", "conn-profile", "conn-techmix", "conn-urban-rural", "conn-benchmark")
+NAVIGATE = "page-url.search"  # the navigate callback's first output
+ROUTER = "_pages_content"  # in the output of a page render
 
 
 def query_of(dash_duo) -> dict[str, str]:
@@ -125,3 +129,103 @@ def test_conn005_reset_clears_filters_and_keeps_language(dash_duo, dashboard):
 def until_query(dash_duo, **expected) -> None:
     """Wait until the browser's query string holds exactly ``expected``."""
     until(lambda: query_of(dash_duo) == expected, timeout=10, msg=f"query string {expected}")
+
+
+def tag_charts(dash_duo) -> None:
+    """Remember each chart's plot element and the figure plotly drew in it (a redraw makes a new one)."""
+    dash_duo.driver.execute_script(
+        """window.__charts = {};
+        for (const id of arguments[0]) {
+            const gd = document.querySelector(`#${id} .js-plotly-plot`);
+            gd.dataset.stay = "1";
+            window.__charts[id] = gd._fullLayout;
+        }""",
+        list(CHARTS),
+    )
+
+
+def redrawn(dash_duo) -> set[str]:
+    """The charts drawn anew since :func:`tag_charts`; a re-mounted plot element counts too."""
+    script = """return arguments[0].filter(id => {
+        const gd = document.querySelector(`#${id} .js-plotly-plot`);
+        return !gd || gd.dataset.stay !== "1" || gd._fullLayout !== window.__charts[id];
+    })"""
+    return set(dash_duo.driver.execute_script(script, list(CHARTS)))
+
+
+def remounted(dash_duo) -> set[str]:
+    script = """return arguments[0].filter(id => {
+        const gd = document.querySelector(`#${id} .js-plotly-plot`);
+        return !gd || gd.dataset.stay !== "1";
+    })"""
+    return set(dash_duo.driver.execute_script(script, list(CHARTS)))
+
+
+def callbacks_of(outputs: list[str]) -> set[str]:
+    """Each recorded request named by its first output (``conn-map.figure``, ``page-url.search``)."""
+    return {output.strip(".").split("...")[0] for output in outputs}
+
+
+def unit_lines(dash_duo, *codes: str) -> list[float]:
+    script = """const gd = document.querySelector('#conn-map .js-plotly-plot');
+        return arguments[0].map(code => gd.data.find(t => t.meta === code && t.fill === 'toself').line.width)"""
+    return dash_duo.driver.execute_script(script, list(codes))
+
+
+def test_conn006_metric_change_redraws_the_map_only(dash_duo, dashboard):
+    open_view(dash_duo, dashboard, "?lang=en&region=TJ-RA")
+    dash_duo.wait_for_text_to_equal(PLACE, "Districts of Republican Subordination", timeout=10)
+    fill = "return document.querySelector('#conn-map .js-plotly-plot').data[0].fillcolor"
+    before = dash_duo.driver.execute_script(fill)
+    tag_charts(dash_duo)
+    record_callbacks(dash_duo)
+    choose(dash_duo, "#conn-metric", "People without 4G")
+    until(lambda: "People without 4G by district" in dash_duo.find_element("#conn-map-title").text, timeout=15)
+    outputs = recorded_outputs(dash_duo)
+    assert not any(ROUTER in output for output in outputs)  # no page render
+    assert callbacks_of(outputs) == {NAVIGATE, "conn-map.figure"}
+    # the map's colours changed in its plot element; the profile (4G for both) and the rest stayed
+    assert redrawn(dash_duo) == {"conn-map"} and remounted(dash_duo) == set()
+    assert dash_duo.driver.execute_script(fill) != before
+    assert query_of(dash_duo)["metric"] == "uncovered" and region_cells(dash_duo) == {
+        "Districts of Republican Subordination"
+    }
+    assert dash_duo.get_logs() == []
+
+
+def test_conn007_district_click_outlines_it_in_the_browser(dash_duo, dashboard):
+    open_view(dash_duo, dashboard, "?lang=en&region=TJ-RA&district=TJ-RA-05")
+    dash_duo.wait_for_text_to_equal(PLACE, "Rasht", timeout=10)
+    assert unit_lines(dash_duo, "TJ-RA-05", "TJ-RA-07") == [3, 0.6]
+    tag_charts(dash_duo)
+    record_callbacks(dash_duo)
+    click_unit(dash_duo, "TJ-RA-07")
+    until(lambda: query_of(dash_duo).get("district") == "TJ-RA-07", timeout=10)
+    outputs = recorded_outputs(dash_duo)
+    assert not any(ROUTER in output for output in outputs)
+    # the place's parts are redrawn; the map (outlined in the browser), the region's ranking and
+    # the benchmark are not asked for
+    assert callbacks_of(outputs) == {NAVIGATE, "conn-kpis.children", "conn-profile.figure"} | {
+        "conn-techmix.figure",
+        "conn-urban-rural.figure",
+    }
+    until(lambda: unit_lines(dash_duo, "TJ-RA-05", "TJ-RA-07") == [0.6, 3], timeout=10)
+    assert redrawn(dash_duo) == {"conn-map", "conn-profile", "conn-techmix", "conn-urban-rural"}
+    assert remounted(dash_duo) == set()
+    assert dash_duo.get_logs() == []
+
+
+def test_conn008_back_and_forward_redraw_without_a_page_render(dash_duo, dashboard):
+    open_view(dash_duo, dashboard, "?lang=en")
+    choose(dash_duo, "#conn-to", "2024-Q4")
+    dash_duo.wait_for_contains_text("#conn-kpi-0", "2024-Q4", timeout=10)
+    tag_charts(dash_duo)
+    dash_duo.driver.back()
+    dash_duo.wait_for_contains_text("#conn-kpi-0", "2026-Q3", timeout=10)
+    until(lambda: "2026-Q3" in dash_duo.find_element("#conn-to").text, timeout=10)
+    dash_duo.driver.forward()
+    dash_duo.wait_for_contains_text("#conn-kpi-0", "2024-Q4", timeout=10)
+    until(lambda: "2024-Q4" in dash_duo.find_element("#conn-map-subtitle").text, timeout=10)
+    # the page stayed: every plot element is the one drawn first, the benchmark never redrawn
+    assert remounted(dash_duo) == set() and "conn-benchmark" not in redrawn(dash_duo)
+    assert dash_duo.get_logs() == []
