@@ -4,6 +4,7 @@ the PDF of the page with the URL's filters and language."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import struct
@@ -14,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import openpyxl
+import psutil
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
@@ -99,3 +101,32 @@ def test_exp002_report_button_shows_progress_and_downloads_the_pdf(dash_duo, das
     until(lambda: not dash_duo.find_element("#exp-report-bar").is_displayed(), timeout=10)
     assert foreign_requests(dash_duo) == []
     assert logs_besides_not_found(dash_duo, "/no-such-page?lang=en") == []
+
+
+def job_processes() -> list:
+    """Live processes forked from this one for background jobs (same command line as this one)."""
+    me = psutil.Process()
+    alive = []
+    for child in me.children():
+        with contextlib.suppress(psutil.Error):  # a zombie (killed, not yet reaped) or gone
+            if child.status() != psutil.STATUS_ZOMBIE and child.cmdline() == me.cmdline():
+                alive.append(child)
+    return alive
+
+
+def test_exp003_a_report_can_be_cancelled(dash_duo, dashboard):
+    dash_duo.start_server(dashboard)
+    dash_duo.driver.get(dash_duo.server_url + "/it-sector?lang=en")
+    button = dash_duo.wait_for_element("#exp-report-button", timeout=20)
+    until(lambda: button.text == "Download report (PDF)", timeout=10)
+    click_when_clickable(dash_duo, button)
+    cancel = dash_duo.wait_for_element("#exp-report-cancel", timeout=10)
+    until(cancel.is_displayed, timeout=10)
+    until(lambda: job_processes(), timeout=10)  # the job runs in a process forked from this one
+    click_when_clickable(dash_duo, cancel)
+    until(lambda: not job_processes(), timeout=5)  # killed, with its export browser
+    until(lambda: not dash_duo.find_element("#exp-report-progress").is_displayed(), timeout=10)
+    until(button.is_enabled, timeout=10)
+    time.sleep(3)
+    assert downloaded(dash_duo.download_path, "pdf") is None
+    assert dash_duo.get_logs() == []
