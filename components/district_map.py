@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 
 import pandas as pd
 from dash import Patch
@@ -28,14 +29,25 @@ SCALE_BAD = "OrRd"
 NO_DATA_FILL = "#e9ecef"
 MID_LATITUDE = 38.7  # Tajikistan's middle latitude: one degree of longitude is cos(38.7°) as long
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+STEPS = 200  # colours of a scale: finer than the eye tells apart on a map
 LINE, SELECTED_LINE = {"color": "#ffffff", "width": 0.6}, {"color": "#212529", "width": 3}
 
 
+@cache
+def _steps(scale: str) -> tuple[str, ...]:
+    """The scale sampled in :data:`STEPS` + 1 colours, its light end kept visible on white
+    (sampling per value costs more than the rest of the map's paint)."""
+    return tuple(sample_colorscale(scale, [0.15 + 0.85 * i / STEPS for i in range(STEPS + 1)]))
+
+
 def _colours(values: list[float | None], low: float, high: float, scale: str) -> list[str]:
-    """The scale's colour for each value (the light end kept visible on white), grey for none."""
-    shares = [0.5 if high <= low else min(max((v - low) / (high - low), 0.0), 1.0) for v in values if v is not None]
-    sampled = iter(sample_colorscale(scale, [0.15 + 0.85 * s for s in shares]) if shares else [])
-    return [NO_DATA_FILL if v is None else next(sampled) for v in values]
+    """The scale's colour for each value, grey for none."""
+    steps = _steps(scale)
+
+    def share(v: float) -> float:
+        return 0.5 if high <= low else min(max((v - low) / (high - low), 0.0), 1.0)
+
+    return [NO_DATA_FILL if v is None else steps[round(share(v) * STEPS)] for v in values]
 
 
 def map_paint(
@@ -77,7 +89,7 @@ def map_paint(
         + f"<br>{period}<br>{t('Source')}: {source}"
         for name, v in zip(names, shown, strict=True)
     ]
-    steps = sample_colorscale(scale, [0.15 + 0.085 * i for i in range(11)])
+    steps = _steps(scale)[:: STEPS // 10]
     colorbar = {
         "color": [low, high],
         "cmin": low,
