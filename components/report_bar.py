@@ -55,6 +55,7 @@ def report_bar() -> html.Div:
         [dbc.Spinner(size="sm", spinner_class_name="me-2"), html.Span(id=EXPORT_BUSY_TEXT)],
         id=EXPORT_BUSY,
         className=BUSY_HIDDEN,
+        style={"zIndex": 1090},  # above the charts (plotly's mode bar is at 1001)
         role="status",
     )
     return html.Div([dcc.Location(id=REPORT_URL, refresh=False), bar, busy])
