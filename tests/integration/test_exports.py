@@ -58,6 +58,8 @@ def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
         until(lambda: card.find_element(By.CSS_SELECTOR, ".dropdown-menu.show"), timeout=5)
         item = card.find_elements(By.CSS_SELECTOR, ".dropdown-menu .dropdown-item")[index]
         click_when_clickable(dash_duo, item)
+        if fmt == "png":  # a background job (it starts its own export browser): the page says so
+            until(lambda: dash_duo.find_element("#exp-export-busy").is_displayed(), timeout=10)
         path = until(lambda fmt=fmt: downloaded(dash_duo.download_path, fmt), timeout=60)
         check_file(path)
     names = sorted(p.name for p in Path(dash_duo.download_path).iterdir())
