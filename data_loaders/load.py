@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from data_loaders import models as m
+from data_loaders import rollup
 from data_loaders.cell_rules import control_character_problems, storage_problems
 from data_loaders.completeness_warnings import incomplete_period_warnings
 from data_loaders.datasets import DATASETS, Dataset, detect_kind
@@ -230,6 +231,7 @@ class _Validation:
 def _add(total: WriteStats, more: WriteStats) -> None:
     for name in ("inserted", "revised", "updated", "unchanged"):
         setattr(total, name, getattr(total, name) + getattr(more, name))
+    total.indicators |= more.indicators
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -311,6 +313,8 @@ def _validate_and_write(
             _add(report.stats, dataset.write(session, [row for _, row in chunk], ref, batch.id))
         if kept is None and (report.problems or _checksum(table.path) != checksum):
             report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        if not report.problems:  # before the warnings: they read the new rollup, uncommitted
+            rollup.rebuild_after_load(session.connection(), dataset.kind, report.stats.indicators)
         if dataset.kind == "observations" and not report.problems:
             found = incomplete_period_warnings(session, batch.id)
             report.warnings += [w for w in found if w not in report.warnings]  # a retry finds them again

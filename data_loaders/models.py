@@ -142,6 +142,8 @@ class Observation(Base):
             postgresql_where=text("is_current"),
         ),
         Index("ix_observation_lookup", "indicator_code", "is_current", "geo_code", "period_start"),
+        # Which sources an indicator's current rows come from, one probe per source (the KPI flags).
+        Index("ix_observation_source", "indicator_code", "source_code", "is_current"),
         CheckConstraint(_in("period_type", PERIOD_TYPES), name="ck_observation_period_type"),
     )
 
@@ -160,6 +162,45 @@ class Observation(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     import_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+
+
+ROLLUP_LEVELS = ("unit", "region", "country")
+
+
+class ObservationRollup(Base):
+    """Current values per indicator, breakdown, level, geo and period, kept by the loader in the
+    import's own transaction (``data_loaders.rollup``), so that views read answers, not observations.
+
+    ``unit`` rows are the district and region observations as loaded, with the unit's modelled
+    population of the period's year; ``region`` and ``country`` rows hold the population-weighted
+    value and how complete the period is (units and population reporting out of those expected).
+    Derived data: rebuilt from ``observation``, never loaded, so it has no foreign keys to check.
+    """
+
+    __tablename__ = "observation_rollup"
+    __table_args__ = (
+        CheckConstraint(_in("level", ROLLUP_LEVELS), name="ck_rollup_level"),
+        # one period for every geo (the map, the ranking, the completeness of a quarter)
+        Index("ix_rollup_period", "indicator_code", "breakdown", "level", "period"),
+    )
+
+    # the key's order serves a series: one indicator, breakdown and level, a few geos, a period range
+    indicator_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    breakdown: Mapped[str] = mapped_column(String(32), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    geo_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # the unit's value, or the population-weighted mean of its units (None: none has a population)
+    value: Mapped[float | None] = mapped_column(Float)
+    population: Mapped[float | None] = mapped_column(Float)  # the weights behind ``value``
+    # completeness of a region's or the country's period (None on unit rows)
+    reported: Mapped[int | None] = mapped_column(Integer)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    reported_population: Mapped[float | None] = mapped_column(Float)
+    expected_population: Mapped[float | None] = mapped_column(Float)
+    share: Mapped[float | None] = mapped_column(Float)  # reported / expected population; None without one
 
 
 class Target(Base):

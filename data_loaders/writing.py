@@ -5,7 +5,7 @@ All writes of one file happen in the caller's transaction, in bulk statements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -23,6 +23,8 @@ class WriteStats:
     revised: int = 0
     updated: int = 0
     unchanged: int = 0
+    # the indicators of the observations written (new or revised): what the rollup must rebuild
+    indicators: set[str] = field(default_factory=set)
 
 
 def _source_code(row: r.Row, ref: Reference, fallback: str | None = None) -> str:
@@ -54,6 +56,7 @@ def write_observations(session: Session, rows: list[r.ObservationRow], ref: Refe
             stats.revised += 1
         else:
             stats.inserted += 1
+        stats.indicators.add(row.indicator_code)
         new.append(
             {
                 "indicator_code": row.indicator_code,
