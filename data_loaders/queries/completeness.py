@@ -3,13 +3,10 @@ share of the population they hold.
 
 A region's or the country's figure for a period is only computed when the units that reported
 hold enough of the population (``metrics.kpis.COMPLETE_SHARE``); otherwise a partial quarter
-would replace the national headline by the mean of a few districts. The loader calls
-:func:`period_completeness` at load time with its own session, so it takes an engine or a session.
-
-Coverage units: the districts, plus each region reported as a whole (a region without districts,
-Dushanbe), that report the indicator and breakdown in any period (Dushanbe has no rural
-breakdown, so it is not missing from a rural quarter). Each unit's weight is its modelled
-population (``TJ.POP.MODEL``) of the period's year.
+would replace the national headline by the mean of a few districts. The counts are made when a
+file is loaded and kept in ``observation_rollup`` (see ``data_loaders.rollup`` for the rules).
+The loader calls :func:`period_completeness` at load time with its own session, after it rebuilt
+the rollup in that transaction, so it takes an engine or a session.
 """
 
 from __future__ import annotations
@@ -17,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, exists, func, or_, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
 from data_loaders import models as m
+from data_loaders.rollup import weights
 
-POPULATION = "TJ.POP.MODEL"
 COLUMNS = ["period", "reported", "expected", "reported_population", "population", "share"]
+R = m.ObservationRollup
 
 
 def _read(bind: Engine | Session, stmt) -> pd.DataFrame:
@@ -33,26 +31,6 @@ def _read(bind: Engine | Session, stmt) -> pd.DataFrame:
     with bind.connect() as connection:
         result = connection.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-
-
-def population_of_its_year(population, observation):
-    """Join condition: the unit's modelled population (the weight) in the observation's year."""
-    return (
-        (population.geo_code == observation.geo_code)
-        & (population.indicator_code == POPULATION)
-        & population.is_current
-        & (population.breakdown == "total")
-        & (population.period == func.substr(observation.period, 1, 4))
-    )
-
-
-def _units():
-    g, child = m.Geo, aliased(m.Geo)
-    has_districts = exists().where(child.parent_code == g.code, child.level == "district")
-    stmt = select(g.code, case((g.level == "district", g.parent_code), else_=g.code).label("region")).where(
-        or_(g.level == "district", and_(g.level == "region", ~has_districts))
-    )
-    return stmt.subquery("units")
 
 
 def period_completeness(
@@ -77,51 +55,38 @@ def period_completeness(
         share (0-1; NaN when the period's year has no population), oldest first. A period given
         in ``periods`` without any observation comes back with ``reported`` = 0.
     """
-    o, p, units = m.Observation, aliased(m.Observation), _units()
-    ever = aliased(m.Observation)
-    reporting = select(ever.geo_code).where(
-        ever.indicator_code == indicator_code, ever.is_current, ever.breakdown == breakdown
-    )
-    population = (
-        select(
-            units.c.region.label("geo_code"),
-            p.period.label("year"),
-            func.count().label("expected"),
-            func.sum(p.value).label("population"),
-        )
-        .join(units, units.c.code == p.geo_code)
-        .where(p.indicator_code == POPULATION, p.is_current, p.breakdown == "total", p.geo_code.in_(reporting))
-        .group_by(units.c.region, p.period)
-    )
-    reported = (
-        select(
-            units.c.region.label("geo_code"),
-            o.period,
-            func.count(func.distinct(o.geo_code)).label("reported"),
-            func.sum(p.value).label("reported_population"),
-        )
-        .join(units, units.c.code == o.geo_code)
-        .outerjoin(
-            p,
-            population_of_its_year(p, o),
-        )
-        .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == breakdown)
-        .group_by(units.c.region, o.period)
+    keys = ["geo_code", "period"] if by_region else ["period"]
+    stmt = (
+        select(*[getattr(R, k) for k in keys], R.reported, R.expected, R.reported_population)
+        .add_columns(R.expected_population.label("population"), R.share)
+        .where(R.indicator_code == indicator_code, R.breakdown == breakdown)
+        .where(R.level == ("region" if by_region else "country"))
     )
     if periods is not None:
-        reported = reported.where(o.period.in_(list(periods)))
-    counts = _read(bind, reported)
-    wanted = list(periods) if periods is not None else sorted(counts["period"].unique())
-    weights = _read(bind, population)
-    grid = weights[["geo_code"]].drop_duplicates().merge(pd.DataFrame({"period": wanted}), how="cross")
-    grid["year"] = grid["period"].astype(str).str[:4]
-    frame = grid.merge(weights, on=["geo_code", "year"], how="left").merge(
-        counts, on=["geo_code", "period"], how="left"
-    )
-    numbers = ["reported", "expected", "reported_population", "population"]
-    frame[numbers] = frame[numbers].fillna(0)
-    keys = ["geo_code", "period"] if by_region else ["period"]
-    frame = frame.groupby(keys, as_index=False)[numbers].sum()
+        stmt = stmt.where(R.period.in_(list(periods)))
+    frame = _read(bind, stmt)
+    unreported = sorted(set(periods or ()) - set(frame["period"]))
+    if unreported:
+        nobody = _unreported(bind, indicator_code, unreported, breakdown, keys)
+        frame = pd.concat([frame, nobody], ignore_index=True) if len(frame) else nobody
     frame[["reported", "expected"]] = frame[["reported", "expected"]].astype(int)
-    frame["share"] = (frame["reported_population"] / frame["population"]).where(frame["population"] > 0)
+    numbers = ["reported_population", "population", "share"]
+    frame[numbers] = frame[numbers].astype(float)
     return frame[keys + COLUMNS[1:]].sort_values(keys, ignore_index=True)
+
+
+def _unreported(
+    bind: Engine | Session, indicator_code: str, periods: list[str], breakdown: str, keys: list[str]
+) -> pd.DataFrame:
+    """Periods no unit reported: nobody of the units each region expects in the period's year."""
+    expected = weights(aliased(R), [indicator_code]).subquery()
+    frame = _read(bind, select(expected).where(expected.c.breakdown == breakdown)).rename(
+        columns={"region": "geo_code"}
+    )
+    grid = frame[["geo_code"]].drop_duplicates().merge(pd.DataFrame({"period": periods}), how="cross")
+    grid["year"] = grid["period"].str[:4]
+    grid = grid.merge(frame, on=["geo_code", "year"], how="left").fillna({"expected": 0, "population": 0.0})
+    grid = grid.groupby(keys, as_index=False)[["expected", "population"]].sum()
+    grid["reported"], grid["reported_population"] = 0, 0.0
+    grid["share"] = (grid["reported_population"] / grid["population"]).where(grid["population"] > 0)
+    return grid[keys + COLUMNS[1:]]

@@ -3,8 +3,9 @@
 Coverage is reported per coverage unit (58 districts plus Dushanbe city). A region's or the
 country's coverage is the share of its *people* covered, so every aggregate is weighted by the
 unit's modelled population (TJ.POP.MODEL) of the same year; "people without coverage" is
-population x (100 - coverage) / 100. All of it is computed in SQL and runs on SQLite and
-PostgreSQL alike (SQLAlchemy Core, no dialect-specific SQL).
+population x (100 - coverage) / 100. The weighting is done once, when a file is loaded
+(``data_loaders.rollup``): these queries read ``observation_rollup``, so they cost what their
+answer costs, however many observations there are. SQLAlchemy Core, SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -12,62 +13,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, literal, select
+from sqlalchemy import Engine, case, func, literal, select, union
 from sqlalchemy.orm import aliased
 
 from data_loaders import models as m
 from data_loaders.queries.common import _lang, read_frame
-from data_loaders.queries.completeness import period_completeness, population_of_its_year
-from metrics.kpis import COMPLETE_SHARE, is_complete
+from metrics.kpis import COMPLETE_SHARE
 
 COVERAGE_4G = "TJ.MOB.4G.POP.ZS"
 TECHNOLOGIES = ("TJ.MOB.2G.POP.ZS", "TJ.MOB.3G.POP.ZS", "TJ.MOB.4G.POP.ZS", "TJ.MOB.5G.POP.ZS")
-LEVELS = ("country", "region", "unit")
+DUSHANBE = "TJ-DU"  # a region reported as a whole, shown beside the districts
+R = m.ObservationRollup
 
 
-def _weighted_statement(
+def _rollup_statement(
     indicator_codes: Sequence[str],
     level: str,
     breakdown: str,
     geo_codes: Sequence[str] | None,
     first: str | None,
     last: str | None,
+    complete_share: float,
 ):
-    """The population-weighted mean per indicator, geo of ``level`` and period (see weighted_series)."""
-    o, p, g = m.Observation, aliased(m.Observation), m.Geo
-    if level == "region":
-        geo = case((g.level == "district", g.parent_code), else_=g.code)
-    elif level == "unit":
-        geo = o.geo_code
-    else:
-        geo = literal("TJ")
-    groups = (o.indicator_code, geo, o.period, o.period_start, o.period_end)
+    """The rollup rows of ``level`` with a weighted value; a region's or the country's only for
+    complete periods (``metrics.kpis.is_complete`` in SQL: an unknown share is not complete)."""
+    level = level if level in ("region", "unit") else "country"
     stmt = (
-        select(
-            o.indicator_code,
-            geo.label("geo_code"),
-            o.period,
-            o.period_start,
-            o.period_end,
-            (func.sum(o.value * p.value) / func.sum(p.value)).label("value"),
-            func.sum(p.value).label("population"),
-        )
-        .join(g, g.code == o.geo_code)
-        .join(
-            p,
-            population_of_its_year(p, o),
-        )
-        .where(o.indicator_code.in_(list(indicator_codes)), o.is_current, o.breakdown == breakdown)
-        .where(g.level.in_(("district", "region")))
-        .group_by(*groups)
-        .order_by(*groups)
+        select(R.indicator_code, R.geo_code, R.period, R.period_start, R.period_end, R.value, R.population)
+        .where(R.indicator_code.in_(list(indicator_codes)), R.breakdown == breakdown, R.level == level)
+        .where(R.value.is_not(None), R.population.is_not(None))
+        .order_by(R.indicator_code, R.geo_code, R.period)
     )
+    if level != "unit":
+        stmt = stmt.where(func.coalesce(R.share, 0.0) >= complete_share - 1e-12)
     if geo_codes:
-        stmt = stmt.where(geo.in_(list(geo_codes)))
+        stmt = stmt.where(R.geo_code.in_(list(geo_codes)))
     if first:
-        stmt = stmt.where(o.period >= first)
+        stmt = stmt.where(R.period >= first)
     if last:
-        stmt = stmt.where(o.period <= last)
+        stmt = stmt.where(R.period <= last)
     return stmt
 
 
@@ -104,26 +88,8 @@ def weighted_series(
     Returns:
         Columns geo_code, period, period_start, period_end, value, population; oldest first per geo.
     """
-    stmt = _weighted_statement([indicator_code], level, breakdown, geo_codes, first, last)
-    frame = read_frame(engine, stmt)
-    return _complete_only(engine, frame, level, breakdown, complete_share).drop(columns="indicator_code")
-
-
-def _complete_only(engine: Engine, frame: pd.DataFrame, level: str, breakdown: str, share: float) -> pd.DataFrame:
-    """The rows of complete periods only: a region's or the country's value for a period stands
-    only when its reporting units hold at least ``share`` of its population (see
-    ``queries.completeness``); a unit's own value always stands."""
-    if level == "unit" or frame.empty:
-        return frame
-    keep = []
-    for code, rows in frame.groupby("indicator_code", sort=False):
-        done = period_completeness(
-            engine, code, sorted(rows["period"].unique()), breakdown, by_region=level == "region"
-        )
-        done = done[is_complete(done["share"], share)]
-        on = ["geo_code", "period"] if level == "region" else ["period"]
-        keep.append(rows.merge(done[on], on=on))
-    return pd.concat(keep, ignore_index=True)[frame.columns]
+    stmt = _rollup_statement([indicator_code], level, breakdown, geo_codes, first, last, complete_share)
+    return read_frame(engine, stmt).drop(columns="indicator_code")
 
 
 def technology_mix(
@@ -140,8 +106,23 @@ def technology_mix(
     Columns: indicator_code, geo_code, period, period_start, period_end, value, population.
     """
     geo_codes = None if level == "country" else [geo_code]
-    frame = read_frame(engine, _weighted_statement(TECHNOLOGIES, level, breakdown, geo_codes, first, last))
-    return _complete_only(engine, frame, level, breakdown, COMPLETE_SHARE)
+    return read_frame(engine, _rollup_statement(TECHNOLOGIES, level, breakdown, geo_codes, first, last, COMPLETE_SHARE))
+
+
+def _unit_rows(indicator_code: str, period: str, lang: str):
+    """The total rollup rows of one period for each coverage unit, with names and region."""
+    g, r = m.Geo, aliased(m.Geo)
+    name = f"name_{_lang(lang)}"
+    region_code = case((g.level == "district", g.parent_code), else_=g.code)
+    stmt = (
+        select(R.geo_code, getattr(g, name).label("name"), region_code.label("region_code"))
+        .add_columns(getattr(r, name).label("region_name"), R.value, R.population)
+        .join(g, g.code == R.geo_code)
+        .join(r, r.code == region_code)
+        .where(R.indicator_code == indicator_code, R.level == "unit", R.breakdown == "total", R.period == period)
+        .where((g.level == "district") | (g.code == DUSHANBE))
+    )
+    return stmt, region_code
 
 
 def unit_values(engine: Engine, indicator_code: str, period: str, lang: str = "en") -> pd.DataFrame:
@@ -150,30 +131,9 @@ def unit_values(engine: Engine, indicator_code: str, period: str, lang: str = "e
     ``uncovered`` is population x (100 - value) / 100, meaningful for coverage percentages.
     Columns: geo_code, name, region_code, region_name, value, population, uncovered.
     """
-    o, p, g, r = m.Observation, aliased(m.Observation), m.Geo, aliased(m.Geo)
-    name = f"name_{_lang(lang)}"
-    region_code = case((g.level == "district", g.parent_code), else_=g.code)
-    stmt = (
-        select(
-            o.geo_code,
-            getattr(g, name).label("name"),
-            region_code.label("region_code"),
-            getattr(r, name).label("region_name"),
-            o.value,
-            p.value.label("population"),
-            (p.value * (100 - o.value) / 100).label("uncovered"),
-        )
-        .join(g, g.code == o.geo_code)
-        .join(r, r.code == region_code)
-        .outerjoin(
-            p,
-            population_of_its_year(p, o),
-        )
-        .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == "total", o.period == period)
-        .where((g.level == "district") | ((g.level == "region") & (g.code == "TJ-DU")))
-        .order_by(o.geo_code)
-    )
-    return read_frame(engine, stmt)
+    stmt, _ = _unit_rows(indicator_code, period, lang)
+    uncovered = R.population * (100 - R.value) / 100
+    return read_frame(engine, stmt.add_columns(uncovered.label("uncovered")).order_by(R.geo_code))
 
 
 def priorities(
@@ -191,41 +151,30 @@ def priorities(
 
     Columns: rank, geo_code, name, region_name, population, value, uncovered, gap_people.
     """
-    o, p, g, r = m.Observation, aliased(m.Observation), m.Geo, aliased(m.Geo)
-    name = f"name_{_lang(lang)}"
-    region_code = case((g.level == "district", g.parent_code), else_=g.code)
-    uncovered = p.value * (100 - o.value) / 100
-    gap = case((o.value < target, p.value * (literal(float(target)) - o.value) / 100), else_=literal(0.0))
+    stmt, region_code = _unit_rows(indicator_code, period, lang)
+    uncovered = R.population * (100 - R.value) / 100
+    gap = case((R.value < target, R.population * (literal(float(target)) - R.value) / 100), else_=literal(0.0))
     stmt = (
-        select(
-            o.geo_code,
-            getattr(g, name).label("name"),
-            getattr(r, name).label("region_name"),
-            p.value.label("population"),
-            o.value,
-            uncovered.label("uncovered"),
-            gap.label("gap_people"),
-        )
-        .join(g, g.code == o.geo_code)
-        .join(r, r.code == region_code)
-        .join(
-            p,
-            population_of_its_year(p, o),
-        )
-        .where(o.indicator_code == indicator_code, o.is_current, o.breakdown == "total", o.period == period)
-        .where((g.level == "district") | ((g.level == "region") & (g.code == "TJ-DU")))
-        .order_by(uncovered.desc(), o.geo_code)
+        stmt.add_columns(uncovered.label("uncovered"), gap.label("gap_people"))
+        .where(R.population.is_not(None))
+        .order_by(uncovered.desc(), R.geo_code)
     )
     if region:
         stmt = stmt.where(region_code == region)
     frame = read_frame(engine, stmt)
+    frame = frame[["geo_code", "name", "region_name", "population", "value", "uncovered", "gap_people"]]
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
 
 
 def periods(engine: Engine, indicator_code: str = COVERAGE_4G) -> list[str]:
-    """The periods that have current observations of an indicator, oldest first."""
-    o = m.Observation
-    stmt = select(o.period).where(o.indicator_code == indicator_code, o.is_current).distinct().order_by(o.period)
+    """The periods that have current observations of an indicator, oldest first: those the units
+    reported (the rollup's country rows) and those of the country, regions and neighbours."""
+    o, g = m.Observation, m.Geo
+    above_districts = select(g.code).where(g.level != "district")
+    stmt = union(
+        select(R.period).where(R.indicator_code == indicator_code, R.level == "country"),
+        select(o.period).where(o.indicator_code == indicator_code, o.is_current, o.geo_code.in_(above_districts)),
+    ).order_by("period")
     with engine.connect() as connection:
         return [row[0] for row in connection.execute(stmt)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, select, union
+from sqlalchemy import Engine, exists, select, union
 
 from data_loaders import models as m
 from data_loaders.queries.common import indicator, read_frame
@@ -72,16 +72,12 @@ def kpi_source_kinds(engine: Engine, kpi: KpiDefinition) -> list[str]:
     if kpi.aggregation == DERIVED:
         tables = _RAW_TABLES[kpi.theme]
         stmt = union(*[select(s.kind).join(tb, tb.source_code == s.code).distinct() for tb in tables])
-    else:
+    else:  # one index probe per source, however many rows the indicator has
         o = m.Observation
-        stmt = (
-            select(s.kind)
-            .join(o, o.source_code == s.code)
-            .where(o.indicator_code == kpi.indicator, o.is_current)
-            .distinct()
-        )
+        used = exists().where(o.source_code == s.code, o.indicator_code == kpi.indicator, o.is_current)
         if kpi.aggregation == OBSERVED:
-            stmt = stmt.where(o.geo_code == kpi.geo, o.breakdown == kpi.breakdown)
+            used = used.where(o.geo_code == kpi.geo, o.breakdown == kpi.breakdown)
+        stmt = select(s.kind).where(used).distinct()
     return sorted(read_frame(engine, stmt).iloc[:, 0].tolist())
 
 
