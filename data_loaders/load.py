@@ -32,11 +32,12 @@ from data_loaders import rollup
 from data_loaders.cell_rules import control_character_problems, storage_problems
 from data_loaders.completeness_warnings import incomplete_period_warnings
 from data_loaders.datasets import DATASETS, Dataset, detect_kind
-from data_loaders.db import session_scope
+from data_loaders.db import make_engine, session_scope
 from data_loaders.file_checks import DuplicateKeys
 from data_loaders.file_reading import FileReadError, RawRow, TableFile, open_table
 from data_loaders.problems import Problem
 from data_loaders.reference import Reference
+from data_loaders.schema import upgrade_database
 from data_loaders.writing import WriteStats
 
 CHUNK_ROWS = 10_000  # rows validated (and written) at a time
@@ -354,7 +355,6 @@ class TerminalProgress:
 
 def main(argv: list[str] | None = None) -> int:
     from config import Config
-    from data_loaders.seed import prepare_database
 
     parser = argparse.ArgumentParser(prog="python -m data_loaders.load", description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: DATABASE_URL or the SQLite file under instance/")
     args = parser.parse_args(argv)
     config = Config.from_env()
-    engine = prepare_database(args.database_url or config.database_url, log=lambda msg: print(msg, file=sys.stderr))
+    engine = make_engine(args.database_url or config.database_url)
+    upgrade_database(engine)  # the seed data is the app's to load (SEED_ON_START): an empty database stays empty
     progress = TerminalProgress() if sys.stderr.isatty() else None
     report = load_file(engine, args.file, kind=args.kind, source=args.source, dry_run=args.dry_run, progress=progress)
     if progress:
