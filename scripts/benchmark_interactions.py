@@ -12,13 +12,15 @@ Prints figures, asserts nothing. One run:
    app's scripts) and when the page is *settled*: no callback in flight, no loading marker, every
    graph drawn;
 3. replays each interaction's recorded request bodies ``--repeat`` times against both servers,
-   concurrently as the browser sends them, with ``Accept-Encoding: gzip, br``, and prints p50/p95 of
-   the interaction, its slowest request, the bytes as sent (on the wire) and uncompressed, and
+   concurrently as the browser sends them, with ``Accept-Encoding: gzip, br``, each time followed by
+   one trivial callback (so the yardstick sees the same machine load), and prints p50/p95 of the
+   interaction, its slowest request, the bytes as sent (on the wire) and uncompressed, and
    p95 / trivial p95.
 
 The recorded bodies do not depend on ids, so the same run works on any version of the pages.
 
 Usage: python scripts/benchmark_interactions.py [--app-dir DIR] [--database-url URL] [--repeat 30]
+       [--save-bodies FILE [--record-only]]  (the recorded requests, for scripts/loadtest/locustfile.py)
 """
 
 from __future__ import annotations
@@ -249,10 +251,11 @@ def record(port: int, pages: dict, visits: int) -> tuple[list[Interaction], dict
     return interactions, drawn
 
 
-def replay(port: int, bodies: list[str], repeat: int) -> dict:
-    """The interaction ``repeat`` times, its requests concurrently (at most 6, like a browser)."""
-    encoded = [body.encode() for body in bodies]
-    walls, slowest, statuses, sizes = [], [], set(), []
+def replay(port: int, bodies: list[str], repeat: int, trivial_port: int) -> dict:
+    """The interaction ``repeat`` times, its requests concurrently (at most 6, like a browser),
+    each time followed by one trivial callback, so that both are measured under the same load."""
+    encoded, yardstick = [body.encode() for body in bodies], json.dumps(TRIVIAL_BODY).encode()
+    walls, slowest, statuses, sizes, trivial = [], [], set(), [], []
     with ThreadPoolExecutor(max_workers=6) as pool:
         for _ in range(repeat):
             start_time = time.perf_counter()
@@ -261,6 +264,7 @@ def replay(port: int, bodies: list[str], repeat: int) -> dict:
             slowest.append(max(r[0] for r in results))
             statuses.update(r[1] for r in results)
             sizes = [(r[2], r[3]) for r in results]
+            trivial.append(post(trivial_port, yardstick)[0])
     return {
         "p50": statistics.median(walls) * 1000,
         "p95": percentile(walls, 0.95) * 1000,
@@ -269,22 +273,17 @@ def replay(port: int, bodies: list[str], repeat: int) -> dict:
         "raw": sum(s[1] for s in sizes),
         "largest_wire": max((s[0] for s in sizes), default=0),
         "statuses": sorted(statuses),
+        "trivial": trivial,
     }
 
 
-def trivial(folder: Path, repeat: int) -> tuple[float, float]:
+def start_trivial(folder: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = start([sys.executable, "-c", TRIVIAL_APP, str(port)], folder, dict(os.environ), folder / "trivial.log",
-                    f"http://127.0.0.1:{port}/")  # fmt: skip
-    try:
-        body = json.dumps(TRIVIAL_BODY).encode()
-        for _ in range(5):
-            post(port, body)
-        times = [post(port, body)[0] for _ in range(max(repeat, 30))]
-    finally:
-        process.terminate()
-        process.wait()
-    return statistics.median(times) * 1000, percentile(times, 0.95) * 1000
+    command = [sys.executable, "-c", TRIVIAL_APP, str(port)]
+    process = start(command, folder, dict(os.environ), folder / "trivial.log", f"http://127.0.0.1:{port}/")
+    for _ in range(5):
+        post(port, json.dumps(TRIVIAL_BODY).encode())
+    return process, port
 
 
 def describe(port: int) -> str:
@@ -295,20 +294,22 @@ def describe(port: int) -> str:
     return f"{callbacks} callbacks in /_dash-dependencies, /_dash-layout {layout / 1024:.1f} KB"
 
 
-def report(interactions: list[Interaction], results: dict, trivial_p95: float) -> list[str]:
-    header = (
-        f"{'page':<14}{'interaction':<14}{'reqs':>5}{'p50 ms':>9}{'p95 ms':>9}{'x triv':>8}"
-        f"{'slowest p95':>12}{'raw KB':>9}{'wire KB':>9}{'max wire KB':>12}  status"
+def row(step: Interaction, r: dict, trivial_p95: float) -> str:
+    return (
+        f"{step.page:<14}{step.name:<14}{len(step.bodies):>5}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+        f"{r['p95'] / trivial_p95:>8.1f}{r['slowest_p95']:>12.1f}{r['raw'] / 1024:>9.1f}{r['wire'] / 1024:>9.1f}"
+        f"{r['largest_wire'] / 1024:>12.1f}  {r['statuses']}"
     )
-    lines = [header]
-    for step in interactions:
-        r = results[id(step)]
-        lines.append(
-            f"{step.page:<14}{step.name:<14}{len(step.bodies):>5}{r['p50']:>9.1f}{r['p95']:>9.1f}"
-            f"{r['p95'] / trivial_p95:>8.1f}{r['slowest_p95']:>12.1f}{r['raw'] / 1024:>9.1f}{r['wire'] / 1024:>9.1f}"
-            f"{r['largest_wire'] / 1024:>12.1f}  {r['statuses']}"
-        )
-    return lines
+
+
+HEADER = (
+    f"{'page':<14}{'interaction':<14}{'reqs':>5}{'p50 ms':>9}{'p95 ms':>9}{'x triv':>8}"
+    f"{'slowest p95':>12}{'raw KB':>9}{'wire KB':>9}{'max wire KB':>12}  status"
+)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -318,6 +319,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="replays of each interaction (default 30)")
     parser.add_argument("--visits", type=int, default=3, help="browser visits of each view (default 3)")
     parser.add_argument("--pages", nargs="*", default=list(PAGES), help="paths to measure (default: all)")
+    parser.add_argument("--save-bodies", type=Path, help="write the recorded requests to this JSON file (for locust)")
+    parser.add_argument("--record-only", action="store_true", help="record (and save) the requests, replay nothing")
     args = parser.parse_args()
     pages = {path: PAGES[path] for path in args.pages}
     with tempfile.TemporaryDirectory(prefix="bench-") as name:
@@ -328,12 +331,15 @@ def main() -> None:
         warm, warm_port = start_dashboard(args.app_dir, url, "SimpleCache", folder)
         print(f"app started (seeded if new) in {time.perf_counter() - started:.1f} s", flush=True)
         cold, cold_port = start_dashboard(args.app_dir, url, "NullCache", folder)
+        yardstick, trivial_port = start_trivial(folder)
         try:
             print(describe(warm_port), flush=True)
             interactions, drawn = record(warm_port, pages, args.visits)
-            triv50, triv95 = trivial(folder, args.repeat)
-            print(f"\ntrivial Dash callback: p50 {triv50:.1f} ms, p95 {triv95:.1f} ms", flush=True)
-            print("\nbrowser (headless Chromium, warm server; first visit, then median of the rest):")
+            if args.save_bodies:
+                steps = [{"page": step.page, "name": step.name, "bodies": step.bodies} for step in interactions]
+                args.save_bodies.write_text(json.dumps(steps))
+                print(f"recorded requests saved to {args.save_bodies}")
+            print(f"\nbrowser (headless Chromium, warm server; first visit, then median of the rest); {load()}:")
             for path, times in drawn.items():
                 rest = statistics.median(times[1:]) if len(times) > 1 else times[0]
                 print(f"  {path:<14} fully drawn {times[0]:7.0f} ms, again {rest:7.0f} ms")
@@ -346,16 +352,20 @@ def main() -> None:
             for label, port in (
                 ("warm (cache filled)", warm_port),
                 ("cold (NullCache: every query misses)", cold_port),
-            ):
+            )[: 0 if args.record_only else 2]:
                 results = {}
                 for step in interactions:
                     if label.startswith("warm"):
-                        replay(port, step.bodies, 1)  # fill the cache
-                    results[id(step)] = replay(port, step.bodies, args.repeat)
-                print(f"\nHTTP replay, {label}; x triv = p95 / trivial p95 ({triv95:.1f} ms)")
-                print("\n".join(report(interactions, results, triv95)), flush=True)
+                        replay(port, step.bodies, 1, trivial_port)  # fill the cache
+                    results[id(step)] = replay(port, step.bodies, args.repeat, trivial_port)
+                trivial = [t for r in results.values() for t in r["trivial"]]
+                triv50, triv95 = statistics.median(trivial) * 1000, percentile(trivial, 0.95) * 1000
+                print(f"\nHTTP replay, {label}; {load()}")
+                print(f"trivial Dash callback, one after each replay: p50 {triv50:.1f} ms, p95 {triv95:.1f} ms")
+                print(f"x triv = p95 / trivial p95\n{HEADER}")
+                print("\n".join(row(step, results[id(step)], triv95) for step in interactions), flush=True)
         finally:
-            for process in (warm, cold):
+            for process in (warm, cold, yardstick):
                 process.terminate()
                 process.wait()
 
