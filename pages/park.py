@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import park_layout
@@ -36,7 +36,7 @@ from data_loaders.cached import query
 from data_loaders.queries import park
 from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
-from pages._view_routing import PAGE_URL, page_location, view_page
+from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
 
 dash.register_page(
     __name__,
@@ -48,6 +48,7 @@ dash.register_page(
 )
 
 URL, BUILDING, AS_OF, KPIS = PAGE_URL, "park-building", "park-as-of", "park-kpis"
+HISTORY = "park-history"  # the page's own location: back/forward sets the controls from it
 OCCUPANCY_CHART, OCCUPANCY_SHOWN = "park-occupancy", "park-occupancy-shown"
 EXPIRIES, TENANT_MIX = "park-expiries", "park-tenant-mix"
 FLOOR_PLAN, UNIT_DETAIL = "park-floor-plan", "park-unit-detail"
@@ -99,6 +100,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
     options = [{"label": t("Whole park"), "value": ALL}] + [{"label": n, "value": c} for c, n in v.names.items()]
     head = [
         page_location({"lang": lang, **params}),
+        dcc.Location(id=HISTORY, refresh=False, search=rendered_search({"lang": lang, **params})),
         dcc.Store(id=TENANT_STORE, data=records),
         dcc.Store(id=OCCUPANCY_SHOWN, data=_occupancy_shown(v)),
         html.H1(t("IT Park occupancy"), className="h3"),
@@ -121,40 +123,19 @@ def layout(lang: str | None = None, **params) -> html.Div:
     return html.Div(park_layout.frame(head, dbc.Row(kpi_cards(v), id=KPIS), cards, detail, tenants))
 
 
-# Navigate, clientside: a control writes the URL (a history entry, no page render), keeping every
-# other key; back/forward sets the controls (unknown values fall back). Other pages' URL changes
-# reach it too (the page location is shared): its controls are optional inputs, absent there.
+# Navigate (assets/40_filter_urls.js): a control writes the URL, back/forward sets the controls.
 clientside_callback(
-    """function (building, asOf, search, options) {
-        var dc = window.dash_clientside, none = dc.no_update;
-        if (!options) { throw dc.PreventUpdate; }
-        var params = new URLSearchParams(search || "");
-        if (dc.callback_context.triggered.some(function (t) { return t.prop_id === "page-url.search"; })) {
-            var asked = params.get("building"), day = params.get("as_of") || "";
-            var known = options.some(function (o) { return o.value === asked && asked !== "all"; });
-            var parsed = new Date(day + "T00:00:00Z");
-            if (!/^\\d{4}-\\d{2}-\\d{2}$/.test(day) || isNaN(parsed) || parsed.toISOString().slice(0, 10) !== day
-                || day < "2000" || day >= "2101") {
-                var now = new Date();
-                day = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-            }
-            var chosen = known ? asked : "all";
-            return [none, chosen === building ? none : chosen, day === asOf ? none : day];
-        }
-        params.delete("building");
-        params.delete("as_of");
-        if (building && building !== "all") { params.set("building", building); }
-        if (asOf) { params.set("as_of", String(asOf).slice(0, 10)); }
-        var written = params.toString() ? "?" + params.toString() : "";
-        return [written === (search || "") ? none : written, none, none];
-    }""",
+    ClientsideFunction(namespace="filter_urls", function_name="park"),
     Output(URL, "search"),
+    Output(URL, "href"),
+    Output(HISTORY, "search"),
+    Output(HISTORY, "href"),
     Output(BUILDING, "value"),
     Output(AS_OF, "date"),
-    Input(BUILDING, "value", allow_optional=True),
-    Input(AS_OF, "date", allow_optional=True),
-    Input(URL, "search"),
-    State(BUILDING, "options", allow_optional=True),
+    Input(BUILDING, "value"),
+    Input(AS_OF, "date"),
+    Input(HISTORY, "search"),
+    State(BUILDING, "options"),
     prevent_initial_call=True,
 )
 
