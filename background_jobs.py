@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ log = logging.getLogger("dashboard")
 BROKER_TIMEOUT = 1.0
 # Seconds Celery keeps a result no poll collected (the browser was closed); diskcache evicts by size.
 RESULT_SECONDS = 3600
+# Seconds a result stays after its poll collected it (Dash keeps results that have their own key).
+COLLECTED_SECONDS = 60
 
 Admission = Callable[[list], list]
 _ADMISSIONS: dict[str, Admission] = {}
@@ -123,6 +126,13 @@ def in_app_context(job: Callable) -> Callable:
     return run
 
 
+def _job_key() -> str:
+    """Part of every job's result key. Dash keys a result by the callback's arguments alone, so two
+    clients asking for the same report at once would share one key and the first poll would take
+    both results (the other client would get nothing)."""
+    return uuid.uuid4().hex
+
+
 def _celery(config):
     """A Celery app on the configured broker, or an exception when the broker does not answer."""
     from celery import Celery
@@ -157,7 +167,7 @@ def manager_for(config) -> DiskcacheManager | CeleryManager:
         key = ("celery", config.celery_broker_url, config.celery_result_backend)
         if key not in _MANAGERS:
             try:
-                _MANAGERS[key] = CeleryJobs(_celery(config))
+                _MANAGERS[key] = CeleryJobs(_celery(config), cache_by=[_job_key], expire=COLLECTED_SECONDS)
             except Exception as exc:  # kombu's OperationalError, a bad URL: run jobs locally
                 log.warning(
                     "background jobs run in local processes: the Celery broker %s cannot be used: %s",
@@ -174,7 +184,7 @@ def _local(config) -> LocalJobs:
     if key not in _MANAGERS:
         import diskcache
 
-        _MANAGERS[key] = LocalJobs(diskcache.Cache(config.jobs_dir))
+        _MANAGERS[key] = LocalJobs(diskcache.Cache(config.jobs_dir), cache_by=[_job_key], expire=COLLECTED_SECONDS)
     return _MANAGERS[key]
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -182,3 +183,18 @@ def test_a_celery_worker_makes_the_report(seeded_sqlite_url, tmp_path, celery_wo
     assert answer.status_code == 200, log[-3000:]
     assert "Progress against targets" in pdf_text(answer, tmp_path), log[-3000:]
     assert "succeeded" in log  # the worker, not this process, ran it
+
+
+def test_two_identical_jobs_each_get_their_file(seeded_sqlite_url, tmp_path):
+    """Two clients asking for the same file at once (the same arguments) get one each: a job's
+    result is keyed by the job, not by its arguments, so the first poll cannot take both."""
+    from tests.unit.test_export_security import META, downloaded, export_payload
+
+    client = make_app(seeded_sqlite_url, tmp_path).server.test_client()
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
+    payload = export_payload(client, "xlsx", figure, {**META, "data": {"columns": ["x"], "rows": [["a"], ["b"]]}})
+    handles = [client.post("/_dash-update-component", json=payload).get_json() for _ in range(2)]
+    time.sleep(5)  # both jobs are done before either is polled
+    for handle in handles:
+        query = urlencode({"cacheKey": handle["cacheKey"], "job": handle["job"]})
+        assert downloaded(client.post(f"/_dash-update-component?{query}", json=payload))[:2] == b"PK"

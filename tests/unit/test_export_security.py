@@ -106,12 +106,11 @@ def client(seeded_sqlite_url):
     return make_app(seeded_sqlite_url).server.test_client()
 
 
-def export_request(client, fmt: str, figure: dict | None, meta: dict | None = None, address: str = "127.0.0.1"):
-    """Call the export callback exactly as Dash's renderer does after a menu click: CSV at once,
-    the other formats as a background job, polled until it is done."""
+def export_payload(client, fmt: str, figure: dict | None, meta: dict | None = None) -> dict:
+    """The export callback's request after a menu click: CSV's own callback, else the job's."""
     chart = {"type": "exp-download", "chart": CHART}
     output = DOWNLOAD_OUTPUT if fmt == "csv" else dash_calls.output_key(client, DOWNLOAD_OUTPUT, background=True)
-    payload = dash_calls.body(
+    return dash_calls.body(
         output,
         {"id": chart, "property": "data"},
         [
@@ -123,7 +122,12 @@ def export_request(client, fmt: str, figure: dict | None, meta: dict | None = No
         ],
         [{"id": {"type": "exp-meta", "chart": CHART}, "property": "data", "value": meta or META}],
     )
-    return dash_calls.call(client, payload, address=address)
+
+
+def export_request(client, fmt: str, figure: dict | None, meta: dict | None = None, address: str = "127.0.0.1"):
+    """Call the export callback exactly as Dash's renderer does after a menu click: CSV at once,
+    the other formats as a background job, polled until it is done."""
+    return dash_calls.call(client, export_payload(client, fmt, figure, meta), address=address)
 
 
 def downloaded(response) -> bytes:
