@@ -210,7 +210,9 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
         )
     )
     fig = _style(fig, "", 320).update_layout(
-        showlegend=False, hovermode="closest", xaxis_title=t("active companies per 10,000 inhabitants")
+        showlegend=False,
+        hovermode="closest",
+        xaxis_title=t("per 10,000 inhabitants"),  # fits a phone
     )
     fig.update_yaxes(title=None)
     return fig
