@@ -233,6 +233,7 @@ def _add(total: WriteStats, more: WriteStats) -> None:
     for name in ("inserted", "revised", "updated", "unchanged"):
         setattr(total, name, getattr(total, name) + getattr(more, name))
     total.indicators |= more.indicators
+    total.breakdowns |= more.breakdowns
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -315,7 +316,8 @@ def _validate_and_write(
         if kept is None and (report.problems or _checksum(table.path) != checksum):
             report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
         if not report.problems:  # before the warnings: they read the new rollup, uncommitted
-            rollup.rebuild_after_load(session.connection(), dataset.kind, report.stats.indicators)
+            stats = report.stats
+            rollup.rebuild_after_load(session.connection(), dataset.kind, stats.indicators, stats.breakdowns)
         if dataset.kind == "observations" and not report.problems:
             found = incomplete_period_warnings(session, batch.id)
             report.warnings += [w for w in found if w not in report.warnings]  # a retry finds them again

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Float, and_, case, delete, func, insert, literal, or_, select, text, true
 from sqlalchemy.orm import aliased
@@ -44,18 +45,33 @@ _UNIT = [
 _AGGREGATE = _UNIT + ["reported", "expected", "reported_population", "expected_population", "share"]
 
 
-def rebuild(connection: Connection, indicator_codes: Iterable[str] | None = None) -> None:
-    """Replace the rollup rows of these indicators (None: of every indicator) from the current
+@dataclass(frozen=True)
+class Scope:
+    """The series a rebuild replaces: these indicators and breakdowns (None: every one)."""
+
+    indicators: list[str] | None = None
+    breakdowns: list[str] | None = None
+
+    def of(self, table):
+        """The condition on ``table``'s indicator_code and breakdown columns."""
+        indicators = true() if self.indicators is None else table.indicator_code.in_(self.indicators)
+        return and_(indicators, true() if self.breakdowns is None else table.breakdown.in_(self.breakdowns))
+
+
+def rebuild(
+    connection: Connection, indicator_codes: Iterable[str] | None = None, breakdowns: Iterable[str] | None = None
+) -> None:
+    """Replace the rollup rows of these indicators and breakdowns (None: all) from the current
     observations, in the caller's transaction: unit rows first, regions from them, the country
-    from the regions."""
-    codes = None if indicator_codes is None else sorted(set(indicator_codes))
-    if codes == []:
+    from the regions. A breakdown's rows depend on its own observations only."""
+    scope = Scope(*[None if given is None else sorted(set(given)) for given in (indicator_codes, breakdowns)])
+    if scope.indicators == [] or scope.breakdowns == []:
         return
     with _hash_joins(connection):
-        connection.execute(delete(R).where(_scope(R, codes)))
-        connection.execute(insert(R).from_select(_UNIT, _unit_rows(codes)))
-        connection.execute(insert(R).from_select(_AGGREGATE, _region_rows(codes)))
-        connection.execute(insert(R).from_select(_AGGREGATE, _country_rows(codes)))
+        connection.execute(delete(R).where(scope.of(R)))
+        connection.execute(insert(R).from_select(_UNIT, _unit_rows(scope)))
+        connection.execute(insert(R).from_select(_AGGREGATE, _region_rows(scope)))
+        connection.execute(insert(R).from_select(_AGGREGATE, _country_rows(scope)))
 
 
 @contextmanager
@@ -72,17 +88,13 @@ def _hash_joins(connection: Connection) -> Iterator[None]:
     connection.execute(text("SELECT set_config('enable_nestloop', :previous, true)"), {"previous": previous})
 
 
-def rebuild_after_load(connection: Connection, kind: str, indicators_written: set[str]) -> None:
-    """Rebuild what a load changed: the indicators it wrote, or everything when it wrote the
-    weights (population) or the geography (which districts make a region)."""
-    if kind == "geo" or POPULATION in indicators_written:
+def rebuild_after_load(connection: Connection, kind: str, indicators: set[str], breakdowns: set[str]) -> None:
+    """Rebuild what a load changed: the indicators and breakdowns it wrote, or everything when it
+    wrote the weights (population) or the geography (which districts make a region)."""
+    if kind == "geo" or POPULATION in indicators:
         rebuild(connection)
-    elif indicators_written:
-        rebuild(connection, indicators_written)
-
-
-def _scope(table, codes: list[str] | None):
-    return true() if codes is None else table.indicator_code.in_(codes)
+    elif indicators:
+        rebuild(connection, indicators, breakdowns)
 
 
 def population_of_its_year(population, observation):
@@ -107,7 +119,7 @@ def coverage_units():
     return stmt.subquery("units")
 
 
-def _unit_rows(codes: list[str] | None):
+def _unit_rows(scope: Scope):
     """Every current district and region observation, with its unit's population (or None)."""
     o, p, g = m.Observation, aliased(m.Observation), m.Geo
     return (
@@ -124,7 +136,7 @@ def _unit_rows(codes: list[str] | None):
         )
         .join(g, g.code == o.geo_code)
         .outerjoin(p, population_of_its_year(p, o))
-        .where(o.is_current, g.level.in_(("district", "region")), _scope(o, codes))
+        .where(o.is_current, g.level.in_(("district", "region")), scope.of(o))
     )
 
 
@@ -139,13 +151,13 @@ def _weighted(unit, *keys):
     )
 
 
-def weights(unit, codes: list[str] | None):
+def weights(unit, scope: Scope):
     """Select of the expected units per indicator, breakdown, region and year: how many units
     report the indicator and breakdown in any period and have a population that year, and its sum."""
     units, p = coverage_units(), aliased(m.Observation)
     reporting = (
         select(unit.indicator_code, unit.breakdown, unit.geo_code)
-        .where(unit.level == "unit", _scope(unit, codes))
+        .where(unit.level == "unit", scope.of(unit))
         .distinct()
         .subquery("reporting")
     )
@@ -171,7 +183,7 @@ def weights(unit, codes: list[str] | None):
     )
 
 
-def _region_rows(codes: list[str] | None):
+def _region_rows(scope: Scope):
     """One row per region that expects units and per period any unit reported, with the
     region's weighted value (None when none of its units reported it)."""
     u, g, units = aliased(R), m.Geo, coverage_units()
@@ -191,7 +203,7 @@ def _region_rows(codes: list[str] | None):
         )
         .join(g, g.code == u.geo_code)
         .outerjoin(units, units.c.code == u.geo_code)
-        .where(u.level == "unit", _scope(u, codes))
+        .where(u.level == "unit", scope.of(u))
         .group_by(*by_region)
         .cte("reported")
     )
@@ -203,7 +215,7 @@ def _region_rows(codes: list[str] | None):
         .group_by(reported.c.indicator_code, reported.c.breakdown, reported.c.period)
         .subquery("periods")
     )
-    expected = weights(u, codes).cte("expected")
+    expected = weights(u, scope).cte("expected")
     regions = select(expected.c.indicator_code, expected.c.breakdown, expected.c.region).distinct().subquery()
 
     def same(sub, *extra):
@@ -241,7 +253,7 @@ def _region_rows(codes: list[str] | None):
     )
 
 
-def _country_rows(codes: list[str] | None):
+def _country_rows(scope: Scope):
     """The regions' periods summed into the country's, with the country's weighted value."""
     u, r = aliased(R), aliased(R)
     keys = (r.indicator_code, r.breakdown, r.period)
@@ -255,11 +267,11 @@ def _country_rows(codes: list[str] | None):
             func.sum(r.reported_population).label("reported_population"),
             func.sum(r.expected_population).label("expected_population"),
         )
-        .where(r.level == "region", _scope(r, codes))
+        .where(r.level == "region", scope.of(r))
         .group_by(*keys)
         .subquery("sums")
     )
-    values = _weighted(u, u.indicator_code, u.breakdown, u.period).where(_scope(u, codes)).subquery("values")
+    values = _weighted(u, u.indicator_code, u.breakdown, u.period).where(scope.of(u)).subquery("values")
     return (
         select(
             sums.c.indicator_code,

@@ -23,8 +23,9 @@ class WriteStats:
     revised: int = 0
     updated: int = 0
     unchanged: int = 0
-    # the indicators of the observations written (new or revised): what the rollup must rebuild
+    # the indicators and breakdowns of the observations written (new or revised): the rollup's to rebuild
     indicators: set[str] = field(default_factory=set)
+    breakdowns: set[str] = field(default_factory=set)
 
 
 def _source_code(row: r.Row, ref: Reference, fallback: str | None = None) -> str:
@@ -57,6 +58,7 @@ def write_observations(session: Session, rows: list[r.ObservationRow], ref: Refe
         else:
             stats.inserted += 1
         stats.indicators.add(row.indicator_code)
+        stats.breakdowns.add(row.breakdown)
         new.append(
             {
                 "indicator_code": row.indicator_code,

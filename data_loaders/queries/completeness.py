@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
 from data_loaders import models as m
-from data_loaders.rollup import weights
+from data_loaders.rollup import Scope, weights
 
 COLUMNS = ["period", "reported", "expected", "reported_population", "population", "share"]
 R = m.ObservationRollup
@@ -79,10 +79,8 @@ def _unreported(
     bind: Engine | Session, indicator_code: str, periods: list[str], breakdown: str, keys: list[str]
 ) -> pd.DataFrame:
     """Periods no unit reported: nobody of the units each region expects in the period's year."""
-    expected = weights(aliased(R), [indicator_code]).subquery()
-    frame = _read(bind, select(expected).where(expected.c.breakdown == breakdown)).rename(
-        columns={"region": "geo_code"}
-    )
+    expected = weights(aliased(R), Scope([indicator_code], [breakdown])).subquery()
+    frame = _read(bind, select(expected)).rename(columns={"region": "geo_code"})
     grid = frame[["geo_code"]].drop_duplicates().merge(pd.DataFrame({"period": periods}), how="cross")
     grid["year"] = grid["period"].str[:4]
     grid = grid.merge(frame, on=["geo_code", "year"], how="left").fillna({"expected": 0, "population": 0.0})

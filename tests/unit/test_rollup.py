@@ -187,10 +187,18 @@ def districts(reference_engine, tmp_path):
     return reference_engine
 
 
-def test_a_load_adds_its_quarter_to_the_rollup(districts, tmp_path):
+def test_a_load_adds_its_quarter_to_the_rollup_once_it_is_complete(districts, tmp_path):
+    units = units_of(districts)
     assert "2025-Q3" not in set(rollup_table(districts)["period"])
-    report = load_file(districts, write(tmp_path, quarter(units_of(districts), "2025-Q3", 3), "q3.csv"))
-    assert report.ok, report.summary()
+    partial = [u for u in units if u not in ("TJ-DU", "TJ-GB-01", "TJ-GB-02")]  # without 1 in 6 people
+    assert load_file(districts, write(tmp_path, quarter(partial, "2025-Q3", 3), "q3.csv")).ok
+    table = rollup_table(districts)
+    assert_same_rows(table[table["level"] != "unit"], oracle(districts))
+    share = table.set_index(KEY).loc[(FOUR_G, "total", "country", "TJ", "2025-Q3"), "share"]
+    assert 0.5 < share < COMPLETE_SHARE
+    assert connectivity.weighted_series(districts, FOUR_G)["period"].tolist() == ["2025-Q1", "2025-Q2"]
+    rest = quarter(["TJ-DU", "TJ-GB-01", "TJ-GB-02"], "2025-Q3", 5)
+    assert load_file(districts, write(tmp_path, rest, "q3_rest.csv")).ok
     table = rollup_table(districts)
     assert_same_rows(table[table["level"] != "unit"], oracle(districts))
     assert connectivity.weighted_series(districts, FOUR_G)["period"].tolist() == ["2025-Q1", "2025-Q2", "2025-Q3"]
@@ -248,9 +256,12 @@ def test_a_revised_district_moves_its_region_and_the_country(districts, tmp_path
     assert after.loc[(FOUR_G, "total", "country", "TJ", "2025-Q1"), "value"] == pytest.approx(
         before.loc[(FOUR_G, "total", "country", "TJ", "2025-Q1"), "value"], rel=1e-15
     )
+    pd.testing.assert_frame_equal(rollup_table(districts), rebuilt(districts))
 
 
 def test_a_revised_population_reweighs_every_indicator(districts, tmp_path):
+    rural = HEADER + f"{FOUR_G},TJ-GB-01,2025-Q2,20,rural,,DEMO-SYNTHETIC,\n"
+    assert load_file(districts, write(tmp_path, rural, "rural.csv")).ok  # another breakdown: its own rows
     revision = HEADER + "TJ.POP.MODEL,TJ-GB-01,2025,250000,total,E,DEMO-SYNTHETIC,\n"
     assert load_file(districts, write(tmp_path, revision, "population.csv")).ok
     table = rollup_table(districts)
