@@ -209,12 +209,9 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
             ),
         )
     )
-    fig = _style(fig, "", 320).update_layout(
-        showlegend=False,
-        hovermode="closest",
-        xaxis_title=t("per 10,000 inhabitants"),  # fits a phone
-    )
-    fig.update_yaxes(title=None)
+    # no axis titles: the card's title names the unit, and the region names leave a phone no room
+    fig = _style(fig, "", 320).update_layout(showlegend=False, hovermode="closest")
+    fig.update_xaxes(title=None).update_yaxes(title=None)
     return fig
 
 
