@@ -1,4 +1,5 @@
-"""The PDF report of a page, made in a background job (``background_jobs``), never in the web worker.
+"""The PDF report of a page: from the button, made in a background job (``background_jobs``) so the
+web worker stays free; from the route, in the request, for machines and links.
 
 * "Download report (PDF)": a button above every page. A click starts a job that renders the page's
   registered ``layout(**query)`` for the URL's path and query and prints its KPI cards and charts
