@@ -162,13 +162,14 @@ def navigate(values, click, reset, search, href, pathname, codes, shown) -> dict
         written = search_string(search, **(asked if changed == "reset" else {key: f[key] for key in CONTROLS}))
         new_search = no_update if written == (search or "") else written
     region_changed = f["region"] != current["region"] or ctx.triggered_id == REGION
-    districts = query(common.geos, "district", f["lang"])
     new_href = no_update if new_search is no_update else (href or "").split("?")[0].split("#")[0] + new_search
     return {
         "search": [new_search, new_search],
         "href": [new_href, new_href],
         "controls": [no_update if current[key] == f[key] else f[key] for key in CONTROLS],
-        "districts": district_options(districts, f["region"]) if region_changed else no_update,
+        "districts": district_options(query(common.geos, "district", f["lang"]), f["region"])
+        if region_changed
+        else no_update,
         "slices": [no_update if data == old else data for data, old in zip(slices_of(f).values(), shown, strict=True)],
     }
 
