@@ -11,7 +11,7 @@ from dash.testing.wait import until
 from selenium.common.exceptions import WebDriverException
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
+from tests.integration.conftest import click_when_clickable, foreign_requests, record_callbacks, recorded_outputs
 
 RESIDENTS = """SELECT t.company_id FROM park_tenant t JOIN park_lease l ON l.tenant_code = t.tenant_code
 WHERE l.kind = 'lease' AND l.start_date <= :day AND (l.end_date IS NULL OR l.end_date >= :day)
@@ -287,4 +287,21 @@ def test_it010_back_and_forward_redraw_without_a_page_render(dash_duo, dashboard
     assert dash_duo.find_element("#it-to").text == str(year - 2)
     recorded_outputs(dash_duo)
     assert dash_duo.driver.execute_script(UNTOUCHED, stay) == []  # the page was not rendered again
+    assert dash_duo.get_logs() == []
+
+
+def test_it011_menu_link_to_the_shown_page_resets_the_view(dash_duo, dashboard, sql):
+    open_view(dash_duo, dashboard, "?lang=en&region=TJ-KT&view=yoy")
+    year = last_year(sql)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, year, "TJ-KT")), timeout=10)
+    toggler = dash_duo.find_element("#navbar-toggler")
+    if toggler.is_displayed():  # a narrow window folds the menu
+        click_when_clickable(dash_duo, toggler)
+    link = [a for a in dash_duo.find_elements(".navbar .nav-link") if a.text == "IT sector"][0]
+    click_when_clickable(dash_duo, link)
+    until(lambda: "region=" not in dash_duo.driver.current_url, 10)
+    dash_duo.wait_for_text_to_equal("#it-kpi-0 .kpi-value", grouped(active(sql, year)), timeout=10)
+    assert "All regions" in dash_duo.find_element("#it-region").text
+    assert dash_duo.find_element("#it-view input[value='absolute']").is_selected()
+    assert "Absolute" in dash_duo.find_element("#it-growth-subtitle").text
     assert dash_duo.get_logs() == []
