@@ -55,23 +55,26 @@ def filters_of(search: str | None) -> dict:
     return parse_filters({k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()})
 
 
-def _blocks(f: dict) -> list[tuple[pd.DataFrame, bool]]:
-    """Every block of the region in page order (one per theme, indicator and place), each with
-    whether the theme shows it: a region sees the national targets (applied to its own series)
-    and its own. The blocks of other themes stay in the page, hidden, so the indices do not move."""
+def _groups(f: dict) -> list[pd.DataFrame]:
+    """Every block's targets of the region in page order (one block per theme, indicator and place):
+    a region sees the national targets (applied to its own series) and its own. The blocks of the
+    other themes stay in the page, hidden, so a theme change only shows and hides."""
     frame = query(targets.targets, f["lang"])
     if f["region"]:
         frame = frame[frame["geo_code"].isin(["TJ", f["region"]])]
-    groups = [group for _key, group in frame.groupby(["theme", "indicator_code", "geo_code"], sort=False)]
-    return [(group, f["theme"] in (None, group["theme"].iloc[0])) for group in groups]
+    return [group for _key, group in frame.groupby(["theme", "indicator_code", "geo_code"], sort=False)]
 
 
-def _view(f: dict, drawn: set[str] | None = None) -> tuple:
+def _shows(theme: str | None, group: pd.DataFrame) -> bool:
+    return theme in (None, group["theme"].iloc[0])
+
+
+def _view(f: dict, groups: list[pd.DataFrame], drawn: set[str] | None = None) -> tuple:
     """The summary table, and for each block its card when shown and not in ``drawn`` (else None),
     in page order; ``drawn`` is updated with the blocks drawn."""
     today, rows, cards = date.today(), [], []
-    for group, visible in _blocks(f):
-        block = assess_block(group, f["region"], today, f["lang"]) if visible else None
+    for group in groups:
+        block = assess_block(group, f["region"], today, f["lang"]) if _shows(f["theme"], group) else None
         rows += block.rows if block else []
         new = block is not None and (drawn is None or block_key(group) not in drawn)
         cards.append(block_card(block, f["region"], today, f["lang"]) if new else None)
@@ -80,15 +83,21 @@ def _view(f: dict, drawn: set[str] | None = None) -> tuple:
     return targets_table(rows, f["lang"]), cards
 
 
+def _drawn_view(f: dict) -> tuple:
+    """The table, every block's column (drawn when shown) and the store's record of the view."""
+    groups = _groups(f)
+    table, cards = _view(f, groups)
+    columns = [block_column(group, card, _shows(f["theme"], group)) for group, card in zip(groups, cards, strict=True)]
+    return table, columns, {**f, "drawn": [block_key(group) for group in groups if _shows(f["theme"], group)]}
+
+
 @view_page("/targets")
 @guarded
 def layout(lang: str | None = None, **params) -> html.Div:
     f = parse_filters({"lang": lang, **params})
     t = translator(f["lang"])
     regions = query(common.geos, "region", f["lang"])
-    table, cards = _view(f)
-    columns = [block_column(group, card, visible) for (group, visible), card in zip(_blocks(f), cards, strict=True)]
-    shown = {**f, "drawn": [block_key(group) for group, visible in _blocks(f) if visible]}
+    table, columns, shown = _drawn_view(f)
     return html.Div(
         [
             page_location({"lang": lang, **params}),
@@ -148,14 +157,12 @@ def redraw(search: str | None, shown: dict | None) -> tuple:
         raise PreventUpdate
     keys = [output["id"]["block"] for output in ctx.outputs_list[2]]
     if {**before, "theme": f["theme"]} != f:
-        table, cards = _view(f)
-        blocks = _blocks(f)
-        columns = [block_column(group, card, visible) for (group, visible), card in zip(blocks, cards, strict=True)]
-        shown = {**f, "drawn": [block_key(group) for group, visible in blocks if visible]}
+        table, columns, shown = _drawn_view(f)
         return table, columns, [no_update] * len(keys), [no_update] * len(keys), shown
-    table, cards = _view(f, drawn)
-    now = {block_key(group): (visible, card) for (group, visible), card in zip(_blocks(f), cards, strict=True)}
-    was = {block_key(group): visible for group, visible in _blocks(before)}
-    classes = [column_class(now[k][0]) if k in now and now[k][0] != was.get(k) else no_update for k in keys]
-    children = [now[k][1] if k in now and now[k][1] is not None else no_update for k in keys]
+    groups = _groups(f)
+    table, cards = _view(f, groups, drawn)
+    pairs = zip(groups, cards, strict=True)
+    now = {block_key(g): (_shows(f["theme"], g), _shows(before["theme"], g), card) for g, card in pairs}
+    classes = [column_class(now[k][0]) if k in now and now[k][0] != now[k][1] else no_update for k in keys]
+    children = [now[k][2] if k in now and now[k][2] is not None else no_update for k in keys]
     return table, no_update, classes, children, {**f, "drawn": sorted(drawn)}
