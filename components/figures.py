@@ -13,6 +13,7 @@ stays so: update it with full property paths (``yaxis={"title": {"text": ...}}``
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -87,6 +88,13 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": traces, "layout": {"template": TEMPLATE_JSON, **layout}}, _validate=False)
 
 
+def _values(column: pd.Series):
+    """A column as an array for a trace; dates as ``YYYY-MM-DD`` (a third of a timestamp's bytes)."""
+    if column.dtype.kind == "M":
+        return np.datetime_as_string(column.to_numpy(), unit="D")
+    return column.to_numpy()
+
+
 def _groups(frame: pd.DataFrame, color: str | None) -> list[tuple[str, pd.DataFrame]]:
     """One part per ``color`` value in order of first appearance (``plotly.express``'s order)."""
     if color is None:
@@ -128,7 +136,7 @@ def line_figure(
         trace = {
             "type": "scatter",
             "mode": "lines+markers",
-            "x": part[x].to_numpy(),
+            "x": _values(part[x]),
             "y": part[y].to_numpy(dtype=float, na_value=float("nan")),
             "name": name,
             "legendgroup": name,
@@ -159,7 +167,7 @@ def bar_figure(
     traces = [
         {
             "type": "bar",
-            "x": part[x].to_numpy(),
+            "x": _values(part[x]),
             "y": part[y].to_numpy(dtype=float, na_value=float("nan")),
             "name": name,
             "legendgroup": name,

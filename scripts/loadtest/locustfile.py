@@ -6,10 +6,11 @@ reading for 2 to 5 s between steps. The callback requests are the ones the real 
 recorded in headless Chromium by ``scripts/benchmark_interactions.py --save-bodies FILE
 --record-only`` against the same version of the app; ``BODIES=FILE`` tells this file where they
 are. Requests are named ``page: interaction`` in locust's table. Loopback only: locust is told the
-host, and this file refuses any host but 127.0.0.1/localhost.
+host, and this file refuses any host but 127.0.0.1/localhost. Locust has a virtualenv of its own
+(``requirements.txt`` beside this file; docs/performance.md says why):
 
-    BODIES=/tmp/bodies.json locust -f scripts/loadtest/locustfile.py --headless -u 50 -r 10 -t 60s \\
-        --host http://127.0.0.1:8050
+    BODIES=/tmp/bodies.json /tmp/loadtest-venv/bin/locust -f scripts/loadtest/locustfile.py \\
+        --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8050
 """
 
 from __future__ import annotations
