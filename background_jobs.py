@@ -19,11 +19,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import dash
+import psutil
 from dash import CeleryManager, DiskcacheManager
 from flask import Flask, current_app, has_app_context
 
@@ -43,6 +45,10 @@ _MANAGERS: dict[tuple, DiskcacheManager | CeleryManager] = {}
 
 class JobRefused(Exception):
     """An admission check turned a job down; the message, in the user's language, says why."""
+
+
+class JobsBusy(Exception):
+    """This web worker already runs as many local jobs as it may (``JOBS_PER_WORKER``)."""
 
 
 def admission(output_id: str) -> Callable[[Admission], Admission]:
@@ -102,10 +108,26 @@ def _forked(job_fn: Callable, server: Flask) -> Callable:
 
 
 class LocalJobs(_Admitting, DiskcacheManager):
-    """Each job in a process forked from the web worker; results in a diskcache folder."""
+    """Each job in a process forked from the web worker, at most ``most`` at once (each starts an
+    export browser); results in a diskcache folder."""
+
+    def __init__(self, cache, most: int, **options) -> None:
+        self.most, self._running, self._lock = most, [], threading.Lock()
+        super().__init__(cache, **options)
+
+    def _alive(self, pid: int) -> bool:
+        with contextlib.suppress(psutil.Error):  # ended between the two looks
+            return self.job_running(pid)
+        return False
 
     def call_job_fn(self, key, job_fn, args, context):
-        return super().call_job_fn(key, _forked(job_fn, current_app._get_current_object()), args, context)
+        with self._lock:
+            self._running = [pid for pid in self._running if self._alive(pid)]
+            if len(self._running) >= self.most:
+                raise JobsBusy(f"{len(self._running)} jobs already running in this worker")
+            pid = super().call_job_fn(key, _forked(job_fn, current_app._get_current_object()), args, context)
+            self._running.append(pid)
+        return pid
 
 
 class CeleryJobs(_Admitting, CeleryManager):
@@ -180,11 +202,12 @@ def manager_for(config) -> DiskcacheManager | CeleryManager:
 
 
 def _local(config) -> LocalJobs:
-    key = ("diskcache", config.jobs_dir)
+    key = ("diskcache", config.jobs_dir, config.jobs_per_worker)
     if key not in _MANAGERS:
         import diskcache
 
-        _MANAGERS[key] = LocalJobs(diskcache.Cache(config.jobs_dir), cache_by=[_job_key], expire=COLLECTED_SECONDS)
+        cache = diskcache.Cache(config.jobs_dir)
+        _MANAGERS[key] = LocalJobs(cache, config.jobs_per_worker, cache_by=[_job_key], expire=COLLECTED_SECONDS)
     return _MANAGERS[key]
 
 

@@ -55,6 +55,9 @@ class Config:
     jobs_dir: str = str(Path(tempfile.gettempdir()) / "tj-dashboard-jobs")
     celery_broker_url: str = ""
     celery_result_backend: str = ""  # empty: the broker's URL (Redis keeps both)
+    # Local jobs running at once per web worker, each with its own export browser (a Celery worker
+    # has its own --concurrency); past it a report is refused with "busy, try again".
+    jobs_per_worker: int = 2
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -81,6 +84,7 @@ class Config:
             jobs_dir=env.get("JOBS_DIR") or cls.jobs_dir,
             celery_broker_url=env.get("CELERY_BROKER_URL", ""),
             celery_result_backend=env.get("CELERY_RESULT_BACKEND", ""),
+            jobs_per_worker=int(env.get("JOBS_PER_WORKER", str(cls.jobs_per_worker))),
         )
 
 

@@ -19,7 +19,7 @@ import logging
 from dataclasses import replace
 
 import pandas as pd
-from dash import ALL, MATCH, Input, Output, State, dcc, hooks
+from dash import ALL, MATCH, Input, Output, State, dcc, hooks, no_update
 from dash.exceptions import PreventUpdate
 from flask import current_app, request
 
@@ -161,6 +161,12 @@ def admit_chart_job(args: list) -> list:
     return [_admitted(request_data, meta_data), meta_data]
 
 
+def _job_failed(error: Exception) -> object:
+    """``on_error`` of the export job: logged, nothing sent, the page goes on."""
+    log.warning("chart export not made: %s", error)
+    return no_update
+
+
 @hooks.callback(
     Output({"type": EXPORT_DOWNLOAD, "chart": MATCH}, "data", allow_duplicate=True),
     Input({"type": EXPORT_REQUEST, "chart": MATCH}, "data"),
@@ -168,6 +174,7 @@ def admit_chart_job(args: list) -> list:
     background=True,
     running=[(Output(EXPORT_BUSY, "className"), BUSY_SHOWN, BUSY_HIDDEN)],
     interval=300,
+    on_error=_job_failed,
     prevent_initial_call=True,
 )
 @background_jobs.in_app_context

@@ -57,6 +57,7 @@ log = logging.getLogger("dashboard")
 REPORT_ROUTE = "_export/report.pdf"
 TOO_MANY = N_("Too many reports asked for in a short time. Please try again in a minute.")
 NOT_NOW = N_("The report could not be made now. Please try again later.")
+BUSY = N_("Other reports are being made. Please try again in a minute.")
 
 
 def _insert_before_pages(node: object, bar: html.Div) -> bool:
@@ -142,13 +143,8 @@ def page_report(
     return report_pdf(title, filters, tree, lang, progress), f"{stem}.pdf"
 
 
-def _params(search: str | None) -> dict[str, str]:
-    return dict(parse_qsl((search or "").lstrip("?")))
-
-
 def count_report() -> None:
-    """Count one report against the client's rate, the route's and the job's alike; past it,
-    ``RateLimitExceeded`` (carrying the route's 429 answer)."""
+    """One report counted against the client's rate, the route's and the job's alike (or 429)."""
     with report_limit(on_breach=_too_many_reports):
         pass
 
@@ -169,9 +165,12 @@ def admit_report(args: list) -> list:
 
 
 def _report_failed(error: Exception) -> tuple:
-    """``on_error`` of the report job: a refusal's reason, or that no report could be made."""
+    """``on_error`` of the report job: why it was refused, or that no report could be made."""
     if isinstance(error, background_jobs.JobRefused):
         return no_update, str(error)
+    if isinstance(error, background_jobs.JobsBusy):  # refused as it started: the URL is at hand
+        log.warning("report refused: %s", error)
+        return no_update, translator(language_of(dash.ctx.states.get(f"{REPORT_URL}.search")))(BUSY)
     log.error("report job failed: %s", error)
     return no_update, translator(None)(NOT_NOW)
 
@@ -198,7 +197,7 @@ def _report_failed(error: Exception) -> tuple:
 @background_jobs.in_app_context
 def make_report(set_progress: Callable, _clicks: int, path: str, search: str | None) -> tuple:
     """The background job: the page's PDF, with the charts drawn counted on the progress bar."""
-    params = _params(search)
+    params = dict(parse_qsl((search or "").lstrip("?")))
     t = translator(params.get("lang"))
     started = time.perf_counter()
 

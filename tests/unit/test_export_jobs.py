@@ -198,3 +198,33 @@ def test_two_identical_jobs_each_get_their_file(seeded_sqlite_url, tmp_path):
     for handle in handles:
         query = urlencode({"cacheKey": handle["cacheKey"], "job": handle["job"]})
         assert downloaded(client.post(f"/_dash-update-component?{query}", json=payload))[:2] == b"PK"
+
+
+def test_a_busy_worker_refuses_more_local_jobs_than_it_may_run(seeded_sqlite_url, tmp_path):
+    """Each local job starts an export browser: past JOBS_PER_WORKER running at once the report
+    bar says so, and the next report starts once one has finished."""
+    client = make_app(seeded_sqlite_url, tmp_path, jobs_per_worker=1).server.test_client()
+    payload = dash_calls.body(
+        dash_calls.output_key(client, "..exp-report-download.data", background=True),
+        REPORT_OUTPUTS,
+        [{"id": "exp-report-button", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "exp-report-url", "property": "pathname", "value": "/targets"},
+            {"id": "exp-report-url", "property": "search", "value": "?lang=ru"},
+        ],
+    )
+    first = client.post("/_dash-update-component", json=payload).get_json()
+    assert "cacheKey" in first
+    busy = client.post("/_dash-update-component", json=payload).get_json()
+    assert busy["response"]["exp-report-message"]["children"] == translator("ru")(
+        "Other reports are being made. Please try again in a minute."
+    )
+    query = urlencode({"cacheKey": first["cacheKey"], "job": first["job"]})
+    deadline = time.monotonic() + 180
+    while b'"response"' not in (done := client.post(f"/_dash-update-component?{query}", json=payload)).data:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    assert "exp-report-download" in done.get_json()["response"]
+    # Free again: the next start gets past the cap (an unknown page then starts nothing: 204).
+    payload["state"][0]["value"] = "/no-such-page"
+    assert client.post("/_dash-update-component", json=payload).status_code == 204
