@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from data_loaders import models as m
 from data_loaders.queries.common import _lang, read_frame
+from data_loaders.rollup import coverage_units
 from metrics.kpis import COMPLETE_SHARE
 
 COVERAGE_4G = "TJ.MOB.4G.POP.ZS"
@@ -168,13 +169,13 @@ def priorities(
 
 
 def periods(engine: Engine, indicator_code: str = COVERAGE_4G) -> list[str]:
-    """The periods that have current observations of an indicator, oldest first: those the units
-    reported (the rollup's country rows) and those of the country, regions and neighbours."""
-    o, g = m.Observation, m.Geo
-    above_districts = select(g.code).where(g.level != "district")
+    """The periods that have current observations of an indicator, oldest first: those the
+    coverage units reported (the rollup's country rows) and those of every other geo."""
+    o, g, units = m.Observation, m.Geo, coverage_units()
+    others = select(g.code).where(g.level != "district", g.code.not_in(select(units.c.code)))
     stmt = union(
         select(R.period).where(R.indicator_code == indicator_code, R.level == "country"),
-        select(o.period).where(o.indicator_code == indicator_code, o.is_current, o.geo_code.in_(above_districts)),
+        select(o.period).where(o.indicator_code == indicator_code, o.is_current, o.geo_code.in_(others)),
     ).order_by("period")
     with engine.connect() as connection:
         return [row[0] for row in connection.execute(stmt)]
