@@ -25,7 +25,7 @@ from data_loaders.cached import query
 from data_loaders.queries import common, it_sector
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
-from pages._view_routing import PAGE_URL, page_location, view_page
+from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
 
 dash.register_page(
     __name__,
@@ -37,6 +37,7 @@ dash.register_page(
 )
 
 URL = PAGE_URL
+HISTORY = "it-history"  # the page's own location: only its changes (back/forward) reach the navigate callback
 FALLBACK_YEARS = (2015, 2025)  # only used when the registry holds no yearly figures at all
 # the control of each filter, in the order of the navigate callback's inputs
 CONTROLS = {
@@ -80,6 +81,7 @@ def layout(lang: str | None = None, **params) -> html.Div:
     return html.Div(
         [
             page_location({**params, "lang": lang}),
+            dcc.Location(id=HISTORY, refresh=False, search=rendered_search({**params, "lang": lang})),
             *[dcc.Store(id=store, data=slice_of(f, store)) for store in SLICES],
             html.H1(t("IT-sector growth"), className="h3"),
             html.P(
@@ -115,22 +117,24 @@ def layout(lang: str | None = None, **params) -> html.Div:
 
 @callback(
     output={
-        "search": Output(URL, "search"),
+        "search": [Output(URL, "search"), Output(HISTORY, "search")],
+        "href": [Output(URL, "href"), Output(HISTORY, "href")],
         "controls": [Output(control, "value") for control in CONTROLS.values()],
         "slices": [Output(store, "data") for store in SLICES],
     },
     inputs={
         "values": [Input(control, "value") for control in CONTROLS.values()],
-        "search": Input(URL, "search"),
+        "search": Input(HISTORY, "search"),
+        "href": State(HISTORY, "href"),
         "shown": [State(store, "data") for store in SLICES],
     },
     prevent_initial_call=True,
 )
 @guarded_update
-def navigate(values: list, search: str | None, shown: list) -> dict:
+def navigate(values: list, search: str | None, href: str | None, shown: list) -> dict:
     """A control changed: write the URL; back/forward changed the URL: set the controls. Either
     way the controls show the validated filters and each part's store gets its new slice."""
-    if f"{URL}.search" in dash.ctx.triggered_prop_ids:
+    if f"{HISTORY}.search" in dash.ctx.triggered_prop_ids:
         f, new_search = filters_of(search), no_update
     else:
         chosen = dict(zip(CONTROLS, values, strict=True))
@@ -140,8 +144,10 @@ def navigate(values: list, search: str | None, shown: list) -> dict:
         new_search = no_update if written == (search or "") else written
     current = dict(zip(CONTROLS, values, strict=True))
     current["park"] = bool(current["park"])
+    new_href = no_update if new_search is no_update else (href or "").split("?")[0].split("#")[0] + new_search
     return {
-        "search": new_search,
+        "search": [new_search, new_search],
+        "href": [new_href, new_href],
         "controls": [no_update if current[key] == f[key] else f[key] for key in CONTROLS],
         "slices": [
             no_update if slice_of(f, store) == old else slice_of(f, store)
