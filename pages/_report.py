@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import dash
 from dash import Input, Output, State, dcc, hooks, html, no_update
@@ -50,6 +50,7 @@ from data_loaders.cached import DatabaseUnavailable
 from exports.meta import safe_name
 from exports.report import report_pdf
 from i18n import N_, language_of, normalise, translator
+from pages._view_routing import PAGE_URL
 from security.rate_limits import RateLimitExceeded, report_limit
 
 log = logging.getLogger("dashboard")
@@ -143,6 +144,21 @@ def page_report(
     return report_pdf(title, filters, tree, lang, progress), f"{stem}.pdf"
 
 
+def _search_of(href: str | None) -> str:
+    query = urlsplit(href or "").query
+    return f"?{query}" if query else ""
+
+
+# A filter change rewrites the page's own location (pages/_view_routing.py), which the bar's location
+# does not hear: its href follows, so the report is of the view on the screen, not the one first drawn.
+hooks.clientside_callback(
+    "function (_search) { return window.location.href; }",
+    Output(REPORT_URL, "href"),
+    Input(PAGE_URL, "search"),
+    prevent_initial_call=True,
+)
+
+
 def count_report() -> None:
     """One report counted against the client's rate, the route's and the job's alike (or 429)."""
     with report_limit(on_breach=_too_many_reports):
@@ -152,7 +168,8 @@ def count_report() -> None:
 @background_jobs.admission(REPORT_DOWNLOAD)
 def admit_report(args: list) -> list:
     """In the web worker, before a report job starts: the client's rate limit, a known page."""
-    clicks, pathname, search = args
+    clicks, pathname, href = args
+    search = _search_of(href)
     try:
         count_report()
     except RateLimitExceeded as exc:
@@ -170,7 +187,7 @@ def _report_failed(error: Exception) -> tuple:
         return no_update, str(error)
     if isinstance(error, background_jobs.JobsBusy):  # refused as it started: the URL is at hand
         log.warning("report refused: %s", error)
-        return no_update, translator(language_of(dash.ctx.states.get(f"{REPORT_URL}.search")))(BUSY)
+        return no_update, translator(language_of(_search_of(dash.ctx.states.get(f"{REPORT_URL}.href"))))(BUSY)
     log.error("report job failed: %s", error)
     return no_update, translator(None)(NOT_NOW)
 
@@ -180,7 +197,7 @@ def _report_failed(error: Exception) -> tuple:
     Output(REPORT_MESSAGE, "children"),
     Input(REPORT_BUTTON, "n_clicks"),
     State(REPORT_URL, "pathname"),
-    State(REPORT_URL, "search"),
+    State(REPORT_URL, "href"),  # follows the page's own location (below): the view shown now
     background=True,
     running=[
         (Output(REPORT_BUTTON, "disabled"), True, False),

@@ -78,9 +78,14 @@ def pdf_words(path: Path) -> str:
 def test_exp002_report_button_shows_progress_and_downloads_the_pdf(dash_duo, dashboard):
     t = translator("tg")
     dash_duo.start_server(dashboard)
-    dash_duo.driver.get(dash_duo.server_url + "/targets?lang=tg&theme=park")
+    dash_duo.driver.get(dash_duo.server_url + "/targets?lang=tg")
     button = dash_duo.wait_for_element("#exp-report-button", timeout=20)
     until(lambda: button.text == t("Download report (PDF)"), timeout=10)
+    # a filter chosen on the page (which rewrites the URL without a page render) is in the report
+    click_when_clickable(dash_duo, dash_duo.wait_for_element("#tgt-theme", timeout=20))
+    option = until(lambda: [o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text == t("IT Park")], 10)
+    option[0].click()
+    until(lambda: "theme=park" in dash_duo.driver.current_url, timeout=10)
     click_when_clickable(dash_duo, button)
     # a background job: the button waits, the bar says so and counts the charts, with a cancel
     until(lambda: dash_duo.find_element("#exp-report-progress").is_displayed(), timeout=10)
