@@ -71,7 +71,8 @@ def names_of(lang: str) -> dict[str, str]:
 def place_words(f: dict) -> tuple[str, str]:
     """The place and the period in words, for "Showing: …" and the chart titles."""
     level, code = place_of(f)
-    where = names_of(f["lang"]).get(code, code) if level != "country" else translator(f["lang"])("Tajikistan")
+    t = translator(f["lang"])
+    where = names_of(f["lang"]).get(code, code) if level != "country" else t("Tajikistan")
     return where, f"{f['from']} – {f['to']}"
 
 

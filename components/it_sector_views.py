@@ -111,7 +111,8 @@ def sizes(f: dict) -> ChartContent:
 def flows(f: dict) -> ChartContent:
     lang = f["lang"]
     frame = query(it_sector.flows, f["first"], f["last"], **query_filters(f))
-    title = translator(lang)("Companies founded and closed")
+    t = translator(lang)
+    title = t("Companies founded and closed")
     return ChartContent(title, flows_figure(frame, lang), _synthetic(lang), filters_text(f), lang)
 
 
