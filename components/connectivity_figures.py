@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.figures import PALETTE, empty_figure, line_figure
+from components.figures import PALETTE, TEMPLATE, empty_figure, line_figure
 from i18n import translator
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -94,7 +94,7 @@ def urban_rural_figure(frame: pd.DataFrame, unit: str, lang: str | None = None) 
             )
         )
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=320,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
@@ -178,7 +178,7 @@ def benchmark_figure(
                 bgcolor="rgba(255,255,255,0.8)",
             )
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=240 * len(codes) + 60,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.04, "x": 0},

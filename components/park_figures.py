@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import PALETTE, empty_figure
+from components.figures import PALETTE, TEMPLATE, empty_figure
 from i18n import N_, format_day, format_month, format_number, translator
 
 # Status of a unit on the floor plan, in legend order, with its colour.
@@ -40,7 +40,7 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 def _style(fig: go.Figure, unit: str, height: int) -> go.Figure:
     """The look shared with ``components.figures``: white template, legend below, unit on the y axis."""
     return fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
