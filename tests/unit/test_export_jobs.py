@@ -58,7 +58,7 @@ def report_call(client, path: str, search: str, address: str = "127.0.0.1", prog
         [{"id": "exp-report-button", "property": "n_clicks", "value": 1}],
         [
             {"id": "exp-report-url", "property": "pathname", "value": path},
-            {"id": "exp-report-url", "property": "search", "value": search},
+            {"id": "exp-report-url", "property": "href", "value": f"http://localhost{path}{search}"},
         ],
     )
     return dash_calls.call(client, payload, timeout=180, address=address, progress=progress)
@@ -210,7 +210,7 @@ def test_a_busy_worker_refuses_more_local_jobs_than_it_may_run(seeded_sqlite_url
         [{"id": "exp-report-button", "property": "n_clicks", "value": 1}],
         [
             {"id": "exp-report-url", "property": "pathname", "value": "/targets"},
-            {"id": "exp-report-url", "property": "search", "value": "?lang=ru"},
+            {"id": "exp-report-url", "property": "href", "value": "http://localhost/targets?lang=ru"},
         ],
     )
     first = client.post("/_dash-update-component", json=payload).get_json()
