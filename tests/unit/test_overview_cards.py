@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -136,6 +137,8 @@ def test_freshness_and_loads_render():
 
 
 def test_sparkline_has_no_axes():
-    fig = sparkline([1, 2, 3])
-    assert fig.layout.xaxis.visible is False and len(fig.data) == 2
-    assert len(sparkline([]).data) == 1
+    fig = sparkline([1, 2, float("nan")])
+    assert fig["layout"]["xaxis"]["visible"] is False and len(fig["data"]) == 2
+    assert fig["data"][0]["y"] == [1.0, 2.0, None]  # a missing value is a gap, and valid JSON
+    assert len(sparkline([])["data"]) == 1
+    assert len(json.dumps(sparkline([1.5] * 8))) < 1200  # no template copied into each card
