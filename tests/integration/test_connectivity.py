@@ -132,13 +132,14 @@ def until_query(dash_duo, **expected) -> None:
 
 
 def tag_charts(dash_duo) -> None:
-    """Remember each chart's plot element and the figure plotly drew in it (a redraw makes a new one)."""
+    """Remember each chart's plot element and the data plotly drew in it: a new figure from the server
+    replaces ``gd.data``; a resize (a scroll bar appearing on a busy machine) only re-lays it out."""
     dash_duo.driver.execute_script(
         """window.__charts = {};
         for (const id of arguments[0]) {
             const gd = document.querySelector(`#${id} .js-plotly-plot`);
             gd.dataset.stay = "1";
-            window.__charts[id] = gd._fullLayout;
+            window.__charts[id] = gd.data;
         }""",
         list(CHARTS),
     )
@@ -148,7 +149,7 @@ def redrawn(dash_duo) -> set[str]:
     """The charts drawn anew since :func:`tag_charts`; a re-mounted plot element counts too."""
     script = """return arguments[0].filter(id => {
         const gd = document.querySelector(`#${id} .js-plotly-plot`);
-        return !gd || gd.dataset.stay !== "1" || gd._fullLayout !== window.__charts[id];
+        return !gd || gd.dataset.stay !== "1" || gd.data !== window.__charts[id];
     })"""
     return set(dash_duo.driver.execute_script(script, list(CHARTS)))
 
