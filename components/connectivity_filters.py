@@ -3,8 +3,6 @@ filters each part of the view reads (pure functions, no database, so unit tests 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
-
 from components.connectivity_views import METRICS, profile_metric, selected_unit
 from i18n import normalise
 
@@ -49,22 +47,6 @@ def parse_filters(params: dict, periods: list[str], districts: dict[str, str]) -
         "district": district,
         "lang": normalise(_text(params.get("lang"))),
     }
-
-
-def query_params(search: str | None) -> dict:
-    """``?a=1&b=2`` -> ``{"a": "1", "b": "2"}`` (the first value of a repeated key)."""
-    return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-
-
-def search_string(current: str | None, **values) -> str:
-    """The query string with ``values`` set (None/'' removed); other keys such as lang kept."""
-    params = query_params(current)
-    for key, value in values.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return "?" + urlencode(params) if params else ""
 
 
 def asked_filters(values: dict, changed: str | None, clicked: str | None = None) -> dict:

@@ -3,8 +3,6 @@ filters each part of the view reads (pure functions, no database, so unit tests 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
-
 from components.it_sector_charts import MEASURES, SUBSECTORS, VIEWS
 from i18n import normalise
 
@@ -62,22 +60,6 @@ def read_filters(params: dict, first: int, last: int, regions: list[str]) -> dic
         "view": view if view in VIEWS else "absolute",
         "lang": normalise(_text(params.get("lang"))),
     }
-
-
-def query_params(search: str | None) -> dict:
-    """``?a=1&b=2`` -> ``{"a": "1", "b": "2"}`` (the first value of a repeated key)."""
-    return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-
-
-def search_string(current: str | None, **values) -> str:
-    """The query string with ``values`` set (None/False/'' removed), other keys such as lang kept."""
-    params = query_params(current)
-    for key, value in values.items():
-        if value in (None, "", False):
-            params.pop(key, None)
-        else:
-            params[key] = "1" if value is True else str(value)
-    return "?" + urlencode(params) if params else ""
 
 
 def query_values(f: dict) -> dict:

@@ -32,13 +32,12 @@ from components.connectivity_filters import (
     SLICES,
     asked_filters,
     parse_filters,
-    query_params,
-    search_string,
     slices_of,
 )
 from components.connectivity_layout import controls, district_options, kpi_columns, priority_card
 from components.connectivity_table import priority_rows
 from components.district_map import clicked_code, paint_patch
+from components.query_string import query_params, search_string
 from data_loaders import boundaries
 from data_loaders.cached import query
 from data_loaders.queries import common, connectivity

@@ -19,8 +19,9 @@ import components.it_sector_layout as frame
 import components.it_sector_views as views
 from components.chart_card import chart_card_of, chart_outputs, chart_values
 from components.it_sector_charts import REGION_HIGHLIGHT, benchmark_panel
-from components.it_sector_filters import SLICES, query_params, query_values, read_filters, search_string, slice_of
+from components.it_sector_filters import SLICES, query_values, read_filters, slice_of
 from components.kpi_card import kpi_card
+from components.query_string import query_params, search_string
 from data_loaders.cached import query
 from data_loaders.queries import common, it_sector
 from i18n import N_, normalise, translator

@@ -11,9 +11,9 @@ from components.connectivity_filters import (
     RANKING_SLICE,
     asked_filters,
     parse_filters,
-    search_string,
     slices_of,
 )
+from components.query_string import search_string
 
 PERIODS = ["2024-Q1", "2024-Q2", "2024-Q3"]
 DISTRICTS = {"TJ-KT-05": "TJ-KT", "TJ-RA-05": "TJ-RA"}

@@ -3,7 +3,8 @@ the view is told only about the filters it reads."""
 
 from __future__ import annotations
 
-from components.it_sector_filters import SLICES, query_params, query_values, read_filters, search_string, slice_of
+from components.it_sector_filters import SLICES, query_values, read_filters, slice_of
+from components.query_string import query_params, search_string
 
 REGIONS = ["TJ-DU", "TJ-KT"]
 
