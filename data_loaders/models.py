@@ -35,6 +35,9 @@ PERIOD_TYPES = ("A", "Q", "M")
 SUBSECTORS = ("software", "it_services", "telecom", "ecommerce", "fintech", "hardware_other")
 UNIT_TYPES = ("office", "coworking", "lab", "datacentre")
 LEASE_KINDS = ("lease", "reservation")
+ROLES = ("viewer", "partner", "staff", "admin")
+# loaded: written and current; rolled back: undone by a later "rollback" batch; checked: a dry run
+BATCH_STATUSES = ("loaded", "checked", "rolled back", "rollback")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -60,6 +63,29 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(16), default="loaded")
     # What the loader noticed but did not refuse (an unknown column, an ignored sheet), as text lines.
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Rows new, revised, updated and unchanged, as the loader counted them ({} for older batches).
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # A "rollback" batch names the batch it undid; nothing is deleted by a roll-back.
+    reverts_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Account(Base):
+    """A person who signs in. Anonymous visitors are viewers unless PUBLIC_READ=0 (accounts/roles.py)."""
+
+    __tablename__ = "account"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_account_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt, never the password
+    role: Mapped[str] = mapped_column(String(16))
+    # The themes a staff member loads data for (indicator themes, "reference" for sources/geo).
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Source(Base):

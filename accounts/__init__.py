@@ -1,0 +1,1 @@
+"""Accounts and roles: who may view, download, import, roll back and manage users."""

@@ -1,0 +1,148 @@
+"""Accounts in the database: create, sign in (with a lock-out), disable, change password or role.
+
+Passwords are hashed with werkzeug's scrypt (salted, slow by design); the clear text is never
+stored, logged or returned. Every function takes the caller's session, so a command and a web
+request write in their own transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.roles import THEMES
+from data_loaders import models as m
+
+MIN_PASSWORD = 10
+LOCKOUT_FAILURES = 5  # wrong passwords in a row before the account is locked
+LOCKOUT = timedelta(minutes=15)
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
+# Compared against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0")
+
+
+class AccountError(ValueError):
+    """A request the account rules refuse; the message says why, for the person who asked."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The part of an account a session needs: no hash."""
+
+    id: int
+    username: str
+    role: str
+    themes: tuple[str, ...]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def _check_themes(role: str, themes: list[str]) -> list[str]:
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        raise AccountError(f"unknown theme(s) {', '.join(unknown)}: use {', '.join(THEMES)}")
+    if themes and role != "staff":
+        raise AccountError("themes are for staff accounts; an admin loads every theme")
+    return sorted(set(themes))
+
+
+def get(session: Session, username: str) -> m.Account | None:
+    return session.scalar(select(m.Account).where(m.Account.username == username))
+
+
+def signed_in(account: m.Account) -> SignedIn:
+    return SignedIn(account.id, account.username, account.role, tuple(account.themes or ()))
+
+
+def find_active(session: Session, account_id: int) -> SignedIn | None:
+    """The account behind a session, unless it was disabled since."""
+    account = session.get(m.Account, account_id)
+    return signed_in(account) if account is not None and not account.disabled else None
+
+
+def add(session: Session, username: str, password: str, role: str, themes: list[str] | None = None) -> m.Account:
+    if not USERNAME.fullmatch(username or ""):
+        raise AccountError("a user name is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    if role not in m.ROLES:
+        raise AccountError(f"unknown role {role!r}: use {', '.join(m.ROLES)}")
+    if get(session, username) is not None:
+        raise AccountError(f"an account named {username!r} exists already")
+    _check_password(password)
+    account = m.Account(
+        username=username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        themes=_check_themes(role, list(themes or [])),
+        disabled=False,
+        failed_logins=0,
+        created_at=_now(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _existing(session: Session, username: str) -> m.Account:
+    account = get(session, username)
+    if account is None:
+        raise AccountError(f"no account named {username!r}")
+    return account
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    _check_password(password)
+    account = _existing(session, username)
+    account.password_hash = generate_password_hash(password)
+    account.failed_logins, account.locked_until = 0, None
+
+
+def set_role(session: Session, username: str, role: str, themes: list[str] | None = None) -> None:
+    if role not in m.ROLES:
+        raise AccountError(f"unknown role {role!r}: use {', '.join(m.ROLES)}")
+    account = _existing(session, username)
+    account.role, account.themes = role, _check_themes(role, list(themes or []))
+
+
+def set_disabled(session: Session, username: str, disabled: bool = True) -> None:
+    _existing(session, username).disabled = disabled
+
+
+def all_accounts(session: Session) -> list[m.Account]:
+    return list(session.scalars(select(m.Account).order_by(m.Account.username)))
+
+
+def authenticate(session: Session, username: str, password: str) -> SignedIn | None:
+    """The account if the password is right and the account is open; counts failures and locks
+    the account for LOCKOUT after LOCKOUT_FAILURES wrong passwords in a row."""
+    account = get(session, username or "")
+    if account is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    now = _now()
+    if account.disabled or (account.locked_until is not None and account.locked_until > now):
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(account.password_hash, password or ""):
+        account.failed_logins = (account.failed_logins or 0) + 1
+        if account.failed_logins >= LOCKOUT_FAILURES:
+            account.locked_until, account.failed_logins = now + LOCKOUT, 0
+        return None
+    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+    return signed_in(account)
+
+
+def is_locked(session: Session, username: str) -> bool:
+    account = get(session, username or "")
+    return account is not None and account.locked_until is not None and account.locked_until > _now()
