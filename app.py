@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import background_jobs
+from accounts import web as accounts_web
 from api import blueprint as api_blueprint
 from api import health
 from components.layout import footer, navbar
@@ -81,6 +82,7 @@ def create_app(config: Config | None = None) -> Dash:
         hops = config.trusted_proxies
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops)
     rate_limits.init_app(app.server, config)
+    accounts_web.init_app(app, config, rate_limits.login_limit(app.server))  # sign-in and the role of every request
     cached.init_app(app.server, engine, config, error)
     health.init_app(app.server)
     _frame.init_app(app, config.default_language)  # ?lang=, the remembered language, the frame's texts

@@ -47,6 +47,12 @@ class Config:
     # Per-client rate limits (Flask-Limiter notation), counted in Redis when cache_redis_url is set.
     report_rate_limit: str = "10/minute"
     export_rate_limit: str = "30/minute"
+    login_rate_limit: str = "10/minute"  # password attempts per client, besides the account lock-out
+    # Anonymous visitors may view and download; with PUBLIC_READ=0 everything but /login needs an account.
+    public_read: bool = True
+    # Largest file staff may upload on /import (bytes), and where uploads wait between check and load.
+    import_max_bytes: int = 10 * 1024 * 1024
+    uploads_dir: str = str(INSTANCE_DIR / "uploads")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none), so
     # rate limits count each client, not the proxy, and HSTS follows the client's HTTPS.
     trusted_proxies: int = 0
@@ -80,6 +86,10 @@ class Config:
             export_max_traces=int(env.get("EXPORT_MAX_TRACES", str(cls.export_max_traces))),
             report_rate_limit=env.get("REPORT_RATE_LIMIT", cls.report_rate_limit),
             export_rate_limit=env.get("EXPORT_RATE_LIMIT", cls.export_rate_limit),
+            login_rate_limit=env.get("LOGIN_RATE_LIMIT", cls.login_rate_limit),
+            public_read=env.get("PUBLIC_READ", "1") not in ("0", "false", "no"),
+            import_max_bytes=int(env.get("IMPORT_MAX_BYTES", str(cls.import_max_bytes))),
+            uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
             jobs_dir=env.get("JOBS_DIR") or cls.jobs_dir,
             celery_broker_url=env.get("CELERY_BROKER_URL", ""),

@@ -8,6 +8,7 @@ With ``PUBLIC_READ`` on (the default) anonymous visitors may view and download.
 from __future__ import annotations
 
 from data_loaders.models import ROLES
+from i18n import N_
 
 VIEW, DOWNLOAD, UPLOAD, LOAD, ROLLBACK, MANAGE_USERS = "view", "download", "upload", "load", "rollback", "manage_users"
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -18,6 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ROLLBACK: frozenset({"admin"}),
     MANAGE_USERS: frozenset({"admin"}),
 }
+ROLE_NAMES = {"viewer": N_("viewer"), "partner": N_("partner"), "staff": N_("staff"), "admin": N_("admin")}
 PUBLIC = frozenset({VIEW, DOWNLOAD})  # what everyone may do while PUBLIC_READ is on
 WRITES = frozenset({LOAD, ROLLBACK, MANAGE_USERS})  # CSRF-checked besides the role
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.account_menu import ACCOUNT_MENU
 from i18n import LANGUAGES, N_, normalise, translator, with_language
 
 BRAND = N_("Digital Tajikistan · KPI dashboard")
@@ -117,6 +118,7 @@ def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:
                 dbc.Collapse(
                     [
                         dbc.Nav(nav_links(pages, None, lang), id=NAV_LINKS, navbar=True, className="ms-auto"),
+                        dbc.Nav([], id=ACCOUNT_MENU, navbar=True, className="ms-xl-2 account-menu"),
                         dbc.Nav(
                             language_switch(None, None, lang),
                             id=LANGUAGE_SWITCH,

@@ -17,6 +17,9 @@ from __future__ import annotations
 import dash
 from dash import ClientsideFunction, Dash, Input, Output, State
 
+from accounts.roles import VIEW
+from accounts.web import can, csrf_token, current_account
+from components.account_menu import ACCOUNT_MENU, account_menu
 from components.layout import (
     BRAND,
     FOOTER,
@@ -45,12 +48,14 @@ def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:
     """Everything in the frame that depends on the language of ``search``.
 
     Returns:
-        (page links, language switch, brand text, brand href, footer content, tab titles).
+        (page links, language switch, account corner, brand text, brand href, footer content, tab titles).
+        Pages registered with a ``permission`` are linked only for accounts that have it.
     """
-    pages = list(pages)
+    pages = [page for page in pages if can(page.get("permission", VIEW))]
     lang = normalise(language_of(search))
     return (
         nav_links(pages, pathname, lang),
+        account_menu(current_account(), csrf_token(), (pathname or "/") + (search or ""), lang),
         language_switch(pathname, search, lang),
         translator(lang)(BRAND),
         "/" + with_language("", lang),
@@ -66,6 +71,7 @@ def init_app(app: Dash, default_language: str) -> None:
     @app.callback(
         Output(NAV_LINKS, "children"),
         Output(LANGUAGE_SWITCH, "children"),
+        Output(ACCOUNT_MENU, "children"),
         Output(NAV_BRAND, "children"),
         Output(NAV_BRAND, "href"),
         Output(FOOTER, "children"),

@@ -20,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from limits.errors import ConfigurationError
 
 log = logging.getLogger("dashboard")
-__all__ = ["RateLimitExceeded", "export_limit", "init_app", "report_limit"]
+__all__ = ["RateLimitExceeded", "export_limit", "init_app", "login_limit", "report_limit"]
 
 _EXTENSION = "tj_rate_limits"
 KEY_PREFIX = "tjdash-limits"
@@ -43,7 +43,11 @@ def _limiter(server: Flask, storage_uri: str) -> Limiter:
 
 def init_app(server: Flask, config) -> None:
     """Give the app its own limiter with the configured rates, in Redis when one is configured."""
-    server.config.update(REPORT_RATE_LIMIT=config.report_rate_limit, EXPORT_RATE_LIMIT=config.export_rate_limit)
+    server.config.update(
+        REPORT_RATE_LIMIT=config.report_rate_limit,
+        EXPORT_RATE_LIMIT=config.export_rate_limit,
+        LOGIN_RATE_LIMIT=config.login_rate_limit,
+    )
     try:
         limiter = _limiter(server, config.cache_redis_url or MEMORY)
     except ConfigurationError as exc:  # e.g. no redis module: count in memory, say so once
@@ -65,3 +69,10 @@ def export_limit() -> RouteLimit:
     past it, :class:`RateLimitExceeded` on entry."""
     limiter: Limiter = current_app.extensions[_EXTENSION]
     return limiter.limit(current_app.config["EXPORT_RATE_LIMIT"], scope="chart-export")
+
+
+def login_limit(server: Flask) -> Callable[[Callable], Callable]:
+    """Decorator for the sign-in view: ``LOGIN_RATE_LIMIT`` password attempts per client (429
+    past it), on top of the per-account lock-out, so guessing is slow from one address."""
+    limiter: Limiter = server.extensions[_EXTENSION]
+    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], scope="login")
