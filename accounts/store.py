@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.roles import THEMES
 from data_loaders import models as m
+from i18n import N_
 
 MIN_PASSWORD = 10
 LOCKOUT_FAILURES = 5  # wrong passwords in a row before the account is locked
@@ -27,7 +28,14 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-0")
 
 
 class AccountError(ValueError):
-    """A request the account rules refuse; the message says why, for the person who asked."""
+    """A request the account rules refuse; the message says why, for the person who asked.
+
+    ``message`` is an ``N_`` text with ``{placeholders}`` filled from ``params``: ``str(error)`` is
+    the English sentence, a page shows ``t(error.message).format(**error.params)``."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message.format(**params))
 
 
 @dataclass(frozen=True)
@@ -46,15 +54,17 @@ def _now() -> datetime:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("the password needs at least {count} characters"), count=MIN_PASSWORD)
 
 
 def _check_themes(role: str, themes: list[str]) -> list[str]:
     unknown = [t for t in themes if t not in THEMES]
     if unknown:
-        raise AccountError(f"unknown theme(s) {', '.join(unknown)}: use {', '.join(THEMES)}")
+        raise AccountError(
+            N_("unknown theme(s) {themes}: use {known}"), themes=", ".join(unknown), known=", ".join(THEMES)
+        )
     if themes and role != "staff":
-        raise AccountError("themes are for staff accounts; an admin loads every theme")
+        raise AccountError(N_("themes are for staff accounts; an admin loads every theme"))
     return sorted(set(themes))
 
 
@@ -74,11 +84,11 @@ def find_active(session: Session, account_id: int) -> SignedIn | None:
 
 def add(session: Session, username: str, password: str, role: str, themes: list[str] | None = None) -> m.Account:
     if not USERNAME.fullmatch(username or ""):
-        raise AccountError("a user name is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise AccountError(N_("a user name is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
     if role not in m.ROLES:
-        raise AccountError(f"unknown role {role!r}: use {', '.join(m.ROLES)}")
+        raise AccountError(N_('unknown role "{role}": use {known}'), role=role, known=", ".join(m.ROLES))
     if get(session, username) is not None:
-        raise AccountError(f"an account named {username!r} exists already")
+        raise AccountError(N_('an account named "{name}" exists already'), name=username)
     _check_password(password)
     account = m.Account(
         username=username,
@@ -97,7 +107,7 @@ def add(session: Session, username: str, password: str, role: str, themes: list[
 def _existing(session: Session, username: str) -> m.Account:
     account = get(session, username)
     if account is None:
-        raise AccountError(f"no account named {username!r}")
+        raise AccountError(N_('no account named "{name}"'), name=username)
     return account
 
 
@@ -110,7 +120,7 @@ def set_password(session: Session, username: str, password: str) -> None:
 
 def set_role(session: Session, username: str, role: str, themes: list[str] | None = None) -> None:
     if role not in m.ROLES:
-        raise AccountError(f"unknown role {role!r}: use {', '.join(m.ROLES)}")
+        raise AccountError(N_('unknown role "{role}": use {known}'), role=role, known=", ".join(m.ROLES))
     account = _existing(session, username)
     account.role, account.themes = role, _check_themes(role, list(themes or []))
 
