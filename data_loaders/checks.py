@@ -141,3 +141,35 @@ def check_leases(rows: Rows, ref: Reference) -> list[Problem]:
             problems.append(Problem(n, "rent_usd_m2_month", "rent and jobs cannot be negative"))
         problems += _source(n, row, ref)
     return problems
+
+
+def _themes_text(themes: frozenset[str]) -> str:
+    if not themes:
+        return "your account is assigned no theme to load data for"
+    return f"your account loads {' and '.join(sorted(themes))} data only"
+
+
+def kind_theme_problem(kind: str, themes: frozenset[str] | None) -> Problem | None:
+    """For a kind whose rows all have one theme (``THEME_OF_KIND``): one file-level problem when
+    an account restricted to ``themes`` may not load it (None: every theme, or the kind is allowed)."""
+    from accounts.roles import THEME_OF_KIND
+
+    theme = THEME_OF_KIND.get(kind)
+    if themes is None or theme is None or theme in themes:
+        return None
+    return Problem(0, "", f"{kind} files are {theme} data; {_themes_text(themes)}", value=kind)
+
+
+def check_themes(rows: Rows, ref: Reference, themes: frozenset[str] | None) -> list[Problem]:
+    """Observation and target rows whose indicator's theme an account restricted to ``themes``
+    may not load, one problem per row (unknown indicators are reported by the other checks)."""
+    if themes is None:
+        return []
+    problems = []
+    for n, row in rows:
+        indicator = ref.indicators.get(row.indicator_code)
+        if indicator is not None and indicator.theme not in themes:
+            article = "an" if indicator.theme[:1] in "aeiou" else "a"
+            reason = f"'{row.indicator_code}' is {article} {indicator.theme} indicator; {_themes_text(themes)}"
+            problems.append(Problem(n, "indicator_code", reason, value=row.indicator_code))
+    return problems

@@ -18,8 +18,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -27,14 +27,17 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from data_loaders import import_preview, rollup
 from data_loaders import models as m
-from data_loaders import rollup
 from data_loaders.cell_rules import control_character_problems, storage_problems
+from data_loaders.checks import check_themes, kind_theme_problem
 from data_loaders.completeness_warnings import incomplete_period_warnings
 from data_loaders.datasets import DATASETS, Dataset, detect_kind
 from data_loaders.db import make_engine, session_scope
 from data_loaders.file_checks import DuplicateKeys
 from data_loaders.file_reading import FileReadError, RawRow, TableFile, open_table
+from data_loaders.import_preview import ImportPreview
+from data_loaders.periods import Period
 from data_loaders.problems import Problem
 from data_loaders.reference import Reference
 from data_loaders.schema import upgrade_database
@@ -44,6 +47,8 @@ CHUNK_ROWS = 10_000  # rows validated (and written) at a time
 KEEP_ROWS = 50_000  # a file up to this size is written from its validated rows, without a second read
 MAX_PROBLEMS = 1_000  # problems listed; beyond that they are counted ("and N more")
 ANOTHER_IMPORT = "another import of the same data is running; try again"
+MAX_VALUE = 200  # characters of an offending cell kept in a problem
+THEMED_KINDS = ("observations", "targets")  # kinds whose rows take their indicator's theme
 
 
 class RejectedFile(Exception):
@@ -63,10 +68,17 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0  # found beyond MAX_PROBLEMS, not listed
     warnings: list[str] = field(default_factory=list)
+    # observations: the main KPI's national series before and after the file (None: none changed)
+    preview: ImportPreview | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def by_indicator(self) -> dict[str, dict[str, int]]:
+        """Observations new, revised and unchanged per indicator code (``{}`` for other kinds)."""
+        return self.stats.by_indicator
 
     def add_problems(self, problems: list[Problem]) -> None:
         room = MAX_PROBLEMS - len(self.problems)
@@ -102,6 +114,32 @@ def _reason(error: dict) -> str:
         return "is empty"
     message = error["msg"].removeprefix("Value error, ")
     return message if f"'{value}'" in message else f"'{value}': {message}"
+
+
+def _cell(value: object) -> str:
+    """A value as a problem shows it: the text of the cell, at most MAX_VALUE characters."""
+    if value is None or isinstance(value, dict | list):
+        text = ""
+    elif isinstance(value, Period):
+        text = value.code
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+
+
+def _with_values(problems: list[Problem], rows: dict[int, object]) -> list[Problem]:
+    """Fill the value of each problem from its row's validated cell, where it has none yet."""
+    filled = []
+    for p in problems:
+        row = rows.get(p.row)
+        if not p.value and p.column and row is not None and hasattr(row, p.column):
+            p = replace(p, value=_cell(getattr(row, p.column)))
+        filled.append(p)
+    return filled
 
 
 def _open(path: Path, kind: str | None, report: LoadReport) -> tuple[TableFile, Dataset] | None:
@@ -150,8 +188,16 @@ def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
 class _Validation:
     """One streaming pass: cell rules, row model, storage limits and checks, chunk by chunk."""
 
-    def __init__(self, table: TableFile, dataset: Dataset, ref: Reference, report: LoadReport) -> None:
+    def __init__(
+        self,
+        table: TableFile,
+        dataset: Dataset,
+        ref: Reference,
+        report: LoadReport,
+        themes: frozenset[str] | None = None,
+    ) -> None:
         self.table, self.dataset, self.ref, self.report = table, dataset, ref, report
+        self.themes = themes if dataset.kind in THEMED_KINDS else None
         self.context = {"separator": table.separator}
         self.columns = [c for c in dataset.columns if c in table.columns]
 
@@ -163,16 +209,19 @@ class _Validation:
                 problems.append(Problem(raw.number, "", raw.problem))
                 continue
             record = {c: raw.cells[c] for c in self.columns}
-            found = control_character_problems(raw.number, record)
+            found = [replace(p, value=_cell(record[p.column])) for p in control_character_problems(raw.number, record)]
             if not found:
                 try:
                     row = self.dataset.model.model_validate(record, context=self.context)
                 except ValidationError as exc:
                     found = [
-                        Problem(raw.number, str(e["loc"][0]) if e["loc"] else "", _reason(e)) for e in exc.errors()
+                        Problem(
+                            raw.number, str(e["loc"][0]) if e["loc"] else "", _reason(e), value=_cell(e.get("input"))
+                        )
+                        for e in exc.errors()
                     ]
                 else:
-                    found = storage_problems(raw.number, row, self.dataset.table)
+                    found = _with_values(storage_problems(raw.number, row, self.dataset.table), {raw.number: row})
             if found:
                 problems += found
             else:
@@ -198,7 +247,8 @@ class _Validation:
         kept: list[list[tuple[int, object]]] | None = []
         for raw_rows in _chunks(self._counted(self.table.rows())):
             rows = self.rows(raw_rows)
-            self.report.add_problems(self.dataset.check(rows, self.ref))
+            checked = self.dataset.check(rows, self.ref) + check_themes(rows, self.ref, self.themes)
+            self.report.add_problems(_with_values(checked, dict(rows)) if checked else [])
             duplicates.add(rows)
             for check in file_wide:
                 check.add(rows)
@@ -211,11 +261,13 @@ class _Validation:
         candidates = duplicates.candidate_rows()
         if candidates:
             pool = kept if kept is not None else self.chunks(candidates)
-            self.report.add_problems(
-                duplicates.problems([pair for rows in pool for pair in rows if pair[0] in candidates])
-            )
-        for check in file_wide:
-            self.report.add_problems(check.problems(self.ref))
+            pairs = dict(pair for rows in pool for pair in rows if pair[0] in candidates)
+            self.report.add_problems(_with_values(duplicates.problems(list(pairs.items())), pairs))
+        wide = [p for check in file_wide for p in check.problems(self.ref)]
+        if wide and kept is not None:  # a file too large to keep is not read again for the values
+            numbers = {p.row for p in wide}
+            wide = _with_values(wide, {n: row for rows in kept for n, row in rows if n in numbers})
+        self.report.add_problems(wide)
         if not self.report.rows and not self.report.problems:
             self.report.problems.append(Problem(0, "", "the file has no data rows"))
         return kept
@@ -227,13 +279,6 @@ class _Validation:
                 yield raw
         except FileReadError as exc:
             self.report.add_problems([Problem(exc.row, "", str(exc))])
-
-
-def _add(total: WriteStats, more: WriteStats) -> None:
-    for name in ("inserted", "revised", "updated", "unchanged"):
-        setattr(total, name, getattr(total, name) + getattr(more, name))
-    total.indicators |= more.indicators
-    total.breakdowns |= more.breakdowns
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -250,21 +295,31 @@ def load_file(
     dry_run: bool = False,
     loaded_by: str | None = None,
     progress: Progress | None = None,
+    themes: frozenset[str] | None = None,
 ) -> LoadReport:
     """Validate ``path`` and, if every row is good and not ``dry_run``, write it as one import batch.
 
     The file is read as a stream twice at most: once to validate every row, once to write (in
     one transaction, chunk by chunk); a small file is written from the first pass.
+
+    ``themes`` restricts what may be loaded (a staff account's themes, ``accounts.roles.THEMES``):
+    observation and target rows of an indicator of another theme are problems on their rows, a
+    file of another kind's theme is refused as a whole. None: every theme (admin, command line).
     """
     path = Path(path)
+    themes = None if themes is None else frozenset(themes)
     report = LoadReport(file=path.name, dry_run=dry_run)
     opened = _open(path, kind, report)
     if opened is None:
         return _finish(report)
     table, dataset = opened
+    refused = kind_theme_problem(dataset.kind, themes)
+    if refused is not None:
+        report.problems.append(refused)
+        return _finish(report)
     for attempt in (1, 2):
         try:
-            _validate_and_write(engine, table, dataset, report, source, dry_run, loaded_by, progress)
+            _validate_and_write(engine, table, dataset, report, source, dry_run, loaded_by, progress, themes)
             break
         except RejectedFile:
             break
@@ -290,11 +345,12 @@ def _validate_and_write(
     dry_run: bool,
     loaded_by: str | None,
     progress: Progress | None,
+    themes: frozenset[str] | None = None,
 ) -> None:
     checksum = _checksum(table.path)
     with session_scope(engine) as session:
         ref = Reference(session, default_source=source)
-        validation = _Validation(table, dataset, ref, report)
+        validation = _Validation(table, dataset, ref, report, themes)
         kept = validation.check_file(progress)
         if report.problems:
             raise RejectedFile
@@ -312,17 +368,22 @@ def _validate_and_write(
         session.flush()
         # A kept file is written in one call, as its key lookups then all run before any insert.
         for chunk in [[pair for rows in kept for pair in rows]] if kept is not None else validation.chunks():
-            _add(report.stats, dataset.write(session, [row for _, row in chunk], ref, batch.id))
+            report.stats.add(dataset.write(session, [row for _, row in chunk], ref, batch.id))
         if kept is None and (report.problems or _checksum(table.path) != checksum):
             report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        observations = dataset.kind == "observations" and not report.problems
+        # the main KPI as it stood: the rollup is not rebuilt yet, the retired revisions are kept
+        before = import_preview.capture_before(session.connection(), report.stats, batch.id) if observations else None
         if not report.problems:  # before the warnings: they read the new rollup, uncommitted
             stats = report.stats
             rollup.rebuild_after_load(session.connection(), dataset.kind, stats.indicators, stats.breakdowns)
-        if dataset.kind == "observations" and not report.problems:
+        if observations:
+            report.preview = import_preview.finish(session.connection(), before)
             found = incomplete_period_warnings(session, batch.id)
             report.warnings += [w for w in found if w not in report.warnings]  # a retry finds them again
             batch.warnings = list(report.warnings)
-            session.flush()
+        batch.counts = report.stats.as_counts()
+        session.flush()
         if dry_run or report.problems:
             raise RejectedFile
         report.batch_id = batch.id
@@ -335,7 +396,7 @@ def _checksum(path: Path) -> str:
 
 def _finish(report: LoadReport) -> LoadReport:
     report.problems = sorted(set(report.problems), key=lambda p: (p.row, p.column, p.reason))
-    report.problems = [Problem(p.row, p.column, p.reason, report.file) for p in report.problems]
+    report.problems = [Problem(p.row, p.column, p.reason, report.file, p.value) for p in report.problems]
     return report
 
 

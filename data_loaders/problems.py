@@ -11,6 +11,7 @@ class Problem:
     column: str
     reason: str
     file: str = ""
+    value: str = ""  # the offending cell (or code) as the file holds it; "" when no one cell is to blame
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"

@@ -5,6 +5,7 @@ All writes of one file happen in the caller's transaction, in bulk statements.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, tuple_, update
@@ -15,6 +16,7 @@ from data_loaders import row_models as r
 from data_loaders.reference import Reference
 
 CHUNK = 500  # keys per IN (...) lookup: well under SQLite's and PostgreSQL's parameter limits
+INDICATOR_COUNTS = ("inserted", "revised", "unchanged")
 
 
 @dataclass
@@ -26,6 +28,33 @@ class WriteStats:
     # the indicators and breakdowns of the observations written (new or revised): the rollup's to rebuild
     indicators: set[str] = field(default_factory=set)
     breakdowns: set[str] = field(default_factory=set)
+    # observations per indicator code: {"inserted": n, "revised": n, "unchanged": n}
+    by_indicator: dict[str, dict[str, int]] = field(default_factory=dict)
+    # observations written (new or revised) per (indicator, breakdown): which series a preview shows
+    changed: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, more: WriteStats) -> None:
+        """Add the stats of another chunk of the same file."""
+        for name in ("inserted", "revised", "updated", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(more, name))
+        self.indicators |= more.indicators
+        self.breakdowns |= more.breakdowns
+        for code, counts in more.by_indicator.items():
+            mine = self.by_indicator.setdefault(code, dict.fromkeys(INDICATOR_COUNTS, 0))
+            for name, count in counts.items():
+                mine[name] += count
+        self.changed.update(more.changed)
+
+    def count(self, indicator_code: str, name: str) -> None:
+        """One more observation of ``indicator_code`` that is ``name`` (inserted, revised, unchanged)."""
+        setattr(self, name, getattr(self, name) + 1)
+        self.by_indicator.setdefault(indicator_code, dict.fromkeys(INDICATOR_COUNTS, 0))[name] += 1
+
+    def as_counts(self) -> dict:
+        """What the import batch records in its ``counts`` column (JSON)."""
+        counts: dict = {name: getattr(self, name) for name in ("inserted", "revised", "updated", "unchanged")}
+        counts["by_indicator"] = {code: dict(self.by_indicator[code]) for code in sorted(self.by_indicator)}
+        return counts
 
 
 def _source_code(row: r.Row, ref: Reference, fallback: str | None = None) -> str:
@@ -40,25 +69,31 @@ def _chunks(items: list, size: int = CHUNK):
 def write_observations(session: Session, rows: list[r.ObservationRow], ref: Reference, batch_id: int) -> WriteStats:
     O_ = m.Observation
     keys = [(x.indicator_code, x.geo_code, x.period.code, x.breakdown) for x in rows]
-    current = {}
+    current, latest = {}, {}
     key_cols = tuple_(O_.indicator_code, O_.geo_code, O_.period, O_.breakdown)
     for chunk in _chunks(keys):
+        # every revision, not only the current one: a key whose batch was rolled back has none
+        # current, and its next revision must still come after the ones kept
         stmt = select(O_.indicator_code, O_.geo_code, O_.period, O_.breakdown, O_.id, O_.value, O_.flags, O_.revision)
-        for row in session.execute(stmt.where(O_.is_current, key_cols.in_(chunk))):
-            current[tuple(row[:4])] = row[4:]
+        for row in session.execute(stmt.add_columns(O_.is_current).where(key_cols.in_(chunk))):
+            key = tuple(row[:4])
+            latest[key] = max(latest.get(key, 0), row.revision)
+            if row.is_current:
+                current[key] = row[4:7]
     stats, retire, new = WriteStats(), [], []
     for key, row in zip(keys, rows, strict=True):
         previous = current.get(key)
         if previous is not None and previous[1] == row.value and previous[2] == row.flags:
-            stats.unchanged += 1
+            stats.count(row.indicator_code, "unchanged")
             continue
         if previous is not None:
             retire.append(previous[0])
-            stats.revised += 1
+            stats.count(row.indicator_code, "revised")
         else:
-            stats.inserted += 1
+            stats.count(row.indicator_code, "inserted")
         stats.indicators.add(row.indicator_code)
         stats.breakdowns.add(row.breakdown)
+        stats.changed[(row.indicator_code, row.breakdown)] += 1
         new.append(
             {
                 "indicator_code": row.indicator_code,
@@ -72,7 +107,7 @@ def write_observations(session: Session, rows: list[r.ObservationRow], ref: Refe
                 "flags": row.flags,
                 "source_code": _source_code(row, ref, ref.indicators[row.indicator_code].source_code),
                 "comment": row.comment,
-                "revision": previous[3] + 1 if previous is not None else 1,
+                "revision": latest.get(key, 0) + 1,
                 "is_current": True,
                 "import_batch_id": batch_id,
             }
