@@ -19,7 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ROLLBACK: frozenset({"admin"}),
     MANAGE_USERS: frozenset({"admin"}),
 }
-ROLE_NAMES = {"viewer": N_("viewer"), "partner": N_("partner"), "staff": N_("staff"), "admin": N_("admin")}
+ROLE_NAMES = {"viewer": N_("Viewer"), "partner": N_("Partner"), "staff": N_("Staff"), "admin": N_("Admin")}
 PUBLIC = frozenset({VIEW, DOWNLOAD})  # what everyone may do while PUBLIC_READ is on
 WRITES = frozenset({LOAD, ROLLBACK, MANAGE_USERS})  # CSRF-checked besides the role
 

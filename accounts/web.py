@@ -140,7 +140,8 @@ LOGIN_PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title><link rel="stylesheet" href="/assets/00_bootstrap.min.css"></head>
 <body class="bg-light"><main class="container py-5" style="max-width: 26rem">
-<h1 class="h4 mb-3">{{ brand }}</h1>
+<p class="h5 mb-1"><a class="text-decoration-none" href="/?lang={{ lang }}">{{ brand }}</a></p>
+<h1 class="h3 mb-3">{{ title }}</h1>
 {% if message %}<div class="alert alert-{{ tone }}" role="alert">{{ message }}</div>{% endif %}
 {% if account %}
 <p>{{ signed_in_as }}</p><p><a href="/?lang={{ lang }}">{{ home }}</a></p>

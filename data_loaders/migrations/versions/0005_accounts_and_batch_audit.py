@@ -35,15 +35,16 @@ def upgrade() -> None:
     )
     # Plain ADD COLUMN, not batch mode (see 0003): SQLite then keeps the table and its references.
     op.add_column('import_batch', sa.Column('counts', sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
-    if op.get_bind().dialect.name == 'sqlite':  # SQLite takes a reference only inline in ADD COLUMN
-        op.execute('ALTER TABLE import_batch ADD COLUMN reverts_batch_id INTEGER REFERENCES import_batch (id)')
-    else:
-        op.add_column('import_batch', sa.Column('reverts_batch_id', sa.Integer(), nullable=True))
-        op.create_foreign_key(None, 'import_batch', 'import_batch', ['reverts_batch_id'], ['id'])
+    op.add_column('import_batch', sa.Column('reverts_batch_id', sa.Integer(), nullable=True))
+    # The reference is declared where ALTER can add it: SQLite can neither add one to a table nor drop a
+    # column that has one, and re-creating import_batch fails while observations point at it.
+    if op.get_bind().dialect.name != 'sqlite':
+        op.create_foreign_key('fk_import_batch_reverts', 'import_batch', 'import_batch', ['reverts_batch_id'], ['id'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('import_batch', schema=None) as batch_op:
-        batch_op.drop_column('reverts_batch_id')
-        batch_op.drop_column('counts')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_import_batch_reverts', 'import_batch', type_='foreignkey')
+    for column in ('reverts_batch_id', 'counts'):  # plain DROP COLUMN (SQLite 3.35+), not batch mode
+        op.execute(f'ALTER TABLE import_batch DROP COLUMN {column}')
     op.drop_table('account')
