@@ -276,18 +276,36 @@ def breaks(engine: Engine, indicator_code: str, lang: str = "en") -> pd.DataFram
     return read_frame(engine, stmt)
 
 
-def import_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
-    """The audit trail: every import batch, newest first.
+def import_batches(engine: Engine, limit: int | None = None, batch_id: int | None = None) -> pd.DataFrame:
+    """The audit trail: every import batch (or only ``batch_id``), newest first.
 
-    Columns: id, kind, file_name, checksum, rows, loaded_by, loaded_at, status.
+    Columns: id, kind, file_name, checksum, rows, loaded_by, loaded_at, status, counts (what the
+    loader counted: inserted, revised, updated, unchanged; ``{"problems": n}`` for a rejected file;
+    ``{}`` before migration 0005), warnings (text lines), reverts_batch_id (the batch a "rollback"
+    undid, else None), total (batches in all, whatever ``limit`` cuts).
     """
     b = m.ImportBatch
-    stmt = select(b.id, b.kind, b.file_name, b.checksum, b.rows, b.loaded_by, b.loaded_at, b.status).order_by(
-        b.id.desc()
-    )
+    total = select(func.count()).select_from(b).scalar_subquery()
+    stmt = select(
+        b.id,
+        b.kind,
+        b.file_name,
+        b.checksum,
+        b.rows,
+        b.loaded_by,
+        b.loaded_at,
+        b.status,
+        b.counts,
+        b.warnings,
+        b.reverts_batch_id,
+        total.label("total"),
+    ).order_by(b.id.desc())
+    if batch_id is not None:
+        stmt = stmt.where(b.id == batch_id)
     if limit:
         stmt = stmt.limit(limit)
-    return read_frame(engine, stmt)
+    frame = read_frame(engine, stmt)
+    return frame.astype({"reverts_batch_id": "Int64"})
 
 
 def indicator_sources(engine: Engine, indicator_code: str) -> pd.DataFrame:
