@@ -36,8 +36,9 @@ SUBSECTORS = ("software", "it_services", "telecom", "ecommerce", "fintech", "har
 UNIT_TYPES = ("office", "coworking", "lab", "datacentre")
 LEASE_KINDS = ("lease", "reservation")
 ROLES = ("viewer", "partner", "staff", "admin")
-# loaded: written and current; rolled back: undone by a later "rollback" batch; checked: a dry run
-BATCH_STATUSES = ("loaded", "checked", "rolled back", "rollback")
+# loaded: written and current; rolled back: undone by a later "rollback" batch; checked: a dry run;
+# rejected: an upload whose dry run found problems (nothing written but this audit entry)
+BATCH_STATUSES = ("loaded", "checked", "rolled back", "rollback", "rejected")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
