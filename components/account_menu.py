@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from accounts.roles import ROLE_NAMES
 from accounts.store import SignedIn
@@ -40,8 +40,8 @@ def account_menu(account: SignedIn | None, csrf_token: str, back_to: str = "/", 
         dbc.NavItem(
             html.Form(
                 [
-                    html.Input(type="hidden", name="csrf_token", value=csrf_token),
-                    html.Input(type="hidden", name="lang", value=lang),
+                    dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+                    dcc.Input(type="hidden", name="lang", value=lang),
                     html.Button(t("Sign out"), id=LOGOUT_BUTTON, type="submit", className="btn btn-link nav-link"),
                 ],
                 method="post",

@@ -55,8 +55,8 @@ def frame_texts(pages, pathname: str | None, search: str | None) -> tuple:
     lang = normalise(language_of(search))
     return (
         nav_links(pages, pathname, lang),
-        account_menu(current_account(), csrf_token(), (pathname or "/") + (search or ""), lang),
         language_switch(pathname, search, lang),
+        account_menu(current_account(), csrf_token(), (pathname or "/") + (search or ""), lang),
         translator(lang)(BRAND),
         "/" + with_language("", lang),
         footer_content(lang),
