@@ -71,7 +71,10 @@ def _load_account(account_id: str) -> _Account | None:
     except (SQLAlchemyError, cached.DatabaseUnavailable, ValueError) as exc:
         log.error("account lookup failed: %s", exc.__class__.__name__)
         return None
-    return _Account(found) if found else None
+    if found is None:  # disabled or gone: the session ends for good, not again once re-enabled
+        flask_session.clear()
+        return None
+    return _Account(found)
 
 
 def current_account() -> store.SignedIn | None:
