@@ -14,6 +14,7 @@ the roll-back keep that revision current). ``finish`` runs after the rebuild.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
@@ -41,7 +42,11 @@ class ImportPreview:
     def changed(self) -> list[str]:
         """The periods whose value is new or differs from before, oldest first."""
         before = dict(self.before)
-        return [period for period, value in self.after if before.get(period) != value]
+        return [
+            period
+            for period, value in self.after
+            if period not in before or not math.isclose(before[period], value, rel_tol=1e-9, abs_tol=1e-12)
+        ]  # a weighted mean summed in another order may differ in its last bits
 
 
 @dataclass
