@@ -23,7 +23,7 @@ from i18n import N_, format_number, translator
 AUDIT_TABLE, AUDIT_BODY, MESSAGE = "audit-table", "audit-body", "rollback-message"
 ROLLBACK_BUTTON, CONFIRMATION, CONFIRM_TEXT = "rollback-button", "rollback-confirmation", "rollback-confirm-text"
 CONFIRM, CANCEL, PENDING = "rollback-confirm", "rollback-cancel", "rollback-pending"
-AUDIT_ROWS = 50  # the newest batches shown; the command line lists every one
+AUDIT_ROWS = 50  # the newest batches shown
 WARNINGS_SHOWN = 3  # warning lines shown in a row; the rest open from "n more"
 HEADERS = (
     N_("Batch"),
@@ -38,6 +38,7 @@ HEADERS = (
     N_("Warnings"),
     N_("Checksum (SHA-256)"),
 )
+REJECTED_REFUSAL = N_("A rejected file wrote nothing: there is nothing to roll back.")
 STATUS_WORDS = {"loaded": N_("loaded"), "checked": N_("checked"), "rolled back": N_("rolled back")}
 
 
@@ -141,7 +142,8 @@ def audit_table(frame: pd.DataFrame, lang: str | None, refusals: Mapping[int, st
             html.Td(html.Code(row.checksum[:12], title=row.checksum)),
         ]
         if refusals is not None:
-            cells.append(_action(batch_id, refusals.get(batch_id), t))
+            refusal = t(REJECTED_REFUSAL) if row.status == "rejected" else refusals.get(batch_id)
+            cells.append(_action(batch_id, refusal, t))
         rows.append(html.Tr(cells, className="audit-row", **{"data-batch": str(batch_id), "data-status": row.status}))
     headers = [t(h) for h in HEADERS] + ([t("Roll back")] if refusals is not None else [])
     caption = t("Import batches, newest first: who loaded which file, when, and what it changed.")
@@ -161,10 +163,7 @@ def _cap_note(frame: pd.DataFrame, t) -> list:
     total = int(frame["total"].iloc[0]) if not frame.empty and "total" in frame else len(frame)
     if total <= len(frame):
         return []
-    note = t(
-        "The newest {shown} of {total} batches are shown. Every batch is listed on the server by "
-        "python -m data_loaders.rollback --list."
-    )
+    note = t("The newest {shown} of {total} batches are shown.")
     return [html.P(note.format(shown=len(frame), total=total), className="small text-muted audit-cap")]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.catalogue_table import batches_table, catalogue_table
+from components.catalogue_table import catalogue_table
 from components.chart_card import chart_card
 from components.figures import bar_figure
 from components.provenance import KIND_LABELS, THEME_LABELS, sources_table
@@ -28,7 +28,6 @@ CHART_THEMES, CHART_SERIES = "data-observations-by-theme", "data-indicator-serie
 MAX_QUERY = 80  # longer search text is cut: it only filters a list of a few dozen indicators
 SEARCH_DEBOUNCE_MS = 400  # the catalogue follows the typing once it pauses, one URL per pause
 CHART_GEOS = 7  # lines on one indicator's chart (one colour each); the table and the CSV hold every geography
-HISTORY_ROWS = 50
 API_DOC = N_(
     "Machines can read the same data at stable URLs: /api/v1/indicators (JSON list), "
     "/api/v1/indicators/<code>.csv and .json with ?geo=TJ,KG&from=2015&to=2023, and "
@@ -125,8 +124,11 @@ def catalogue_parts(lang: str, theme: str | None, kind: str | None, q: str, unkn
     )
 
 
-def catalogue_view(lang: str, theme: str | None, kind: str | None, q: str, unknown: str | None, search: str):
-    """The catalogue, with its own location (``search``: the URL it is drawn for) for back/forward."""
+def catalogue_view(
+    lang: str, theme: str | None, kind: str | None, q: str, unknown: str | None, search: str, audit=None
+):
+    """The catalogue, with its own location (``search``: the URL it is drawn for) for back/forward,
+    and ``audit``: the import history (``components.audit_list.audit_section``), drawn by the page."""
     t = translator(lang)
     count, table, alert = catalogue_parts(lang, theme, kind, q, unknown)
     counts = query(catalogue.theme_counts)
@@ -170,12 +172,7 @@ def catalogue_view(lang: str, theme: str | None, kind: str | None, q: str, unkno
                 ],
                 className="mt-3",
             ),
-            html.H2(t("Import history"), className="h5 mt-2"),
-            html.P(
-                t("Every loaded file, newest first: the audit trail and the unit of roll-back."),
-                className="small text-muted",
-            ),
-            batches_table(query(catalogue.import_batches, HISTORY_ROWS), lang),
+            audit,
             html.H2(t("Sources and licences"), className="h5 mt-4"),
             sources_table(query(common.sources, None, lang=lang), lang),
         ],

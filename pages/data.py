@@ -1,5 +1,5 @@
 """Data and sources: the catalogue of every indicator, one indicator's provenance, the import
-history and the bulk downloads.
+history (the audit list, with an admin's roll-back) and the bulk downloads.
 
 Why here: partners must be able to check where each number comes from and take the data into
 their own tools; staff must see what is stale. The view is a function of the query string
@@ -7,6 +7,12 @@ their own tools; staff must see what is stale. The view is a function of the que
 reproduces it. The layout draws it; a catalogue filter only rewrites the query string and one
 callback redraws the indicator table from it. Moving between the catalogue and an indicator
 (back/forward, the navbar) draws the other view in the page.
+
+Roll-back: an admin's audit list has a button per batch that can be rolled back (the role is
+checked when the list is drawn and, by ``requires``, before each roll-back callback runs); the
+confirmation names the batch, and confirming rolls it back through ``data_loaders.rollback`` and
+redraws the list. Every cached query is keyed by the newest batch id, which the roll-back's own
+batch changes, so the page's charts show the restored values on their next draw.
 """
 
 from __future__ import annotations
@@ -14,9 +20,27 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+import dash_bootstrap_components as dbc
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
+from sqlalchemy import Engine
 
+from accounts.roles import ROLLBACK
+from accounts.web import can, current_account, requires
+from components.audit_list import (
+    AUDIT_BODY,
+    AUDIT_ROWS,
+    CANCEL,
+    CONFIRM,
+    CONFIRM_TEXT,
+    CONFIRMATION,
+    MESSAGE,
+    PENDING,
+    ROLLBACK_BUTTON,
+    audit_body,
+    audit_section,
+    confirmation_text,
+)
 from components.catalogue_indicator import indicator_view
 from components.catalogue_views import (
     ALERT,
@@ -30,10 +54,12 @@ from components.catalogue_views import (
     catalogue_parts,
     catalogue_view,
 )
+from data_loaders import cached
 from data_loaders.cached import query
 from data_loaders.models import SOURCE_KINDS, THEMES
-from data_loaders.queries import common
-from i18n import N_, normalise
+from data_loaders.queries import catalogue, common
+from data_loaders.rollback import rollback_batch, rollback_refusal
+from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
 
@@ -74,10 +100,24 @@ def _shown(f: dict) -> str:
     return f["indicator"]["code"] if f["indicator"] else ""
 
 
+def refusals(engine: Engine, batch_ids: tuple[int, ...]) -> dict[int, str | None]:
+    """Batch id -> None if it may be rolled back, else the reason it may not."""
+    with engine.connect() as connection:
+        return {batch_id: rollback_refusal(connection, batch_id) for batch_id in batch_ids}
+
+
+def _audit(lang: str) -> tuple:
+    """The newest batches and, for an admin only, why each may or may not be rolled back."""
+    frame = query(catalogue.import_batches, AUDIT_ROWS)
+    return frame, query(refusals, tuple(int(i) for i in frame["id"])) if can(ROLLBACK) else None
+
+
 def _view(f: dict, search: str) -> html.Div:
     if f["indicator"]:
         return indicator_view(f["indicator"], f["lang"])
-    return catalogue_view(f["lang"], f["theme"], f["kind"], f["q"], f["unknown"], search)
+    frame, refused = _audit(f["lang"])
+    audit = audit_section(frame, f["lang"], refused)
+    return catalogue_view(f["lang"], f["theme"], f["kind"], f["q"], f["unknown"], search, audit)
 
 
 @view_page("/data")
@@ -124,6 +164,59 @@ def redraw_catalogue(search: str | None):
     if f["indicator"]:
         raise PreventUpdate  # the indicator's view replaces the catalogue (switch_view)
     return catalogue_parts(f["lang"], f["theme"], f["kind"], f["q"], f["unknown"])
+
+
+@callback(
+    Output(CONFIRMATION, "hidden"),
+    Output(CONFIRM_TEXT, "children"),
+    Output(PENDING, "data"),
+    Input({"type": ROLLBACK_BUTTON, "index": ALL}, "n_clicks"),
+    Input(CANCEL, "n_clicks"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+@requires(ROLLBACK)
+@guarded_update
+def ask_rollback(_clicks: list, _cancel: int | None, search: str | None):
+    """A "Roll back" button opens the confirmation naming its batch; "Cancel" closes it."""
+    trigger, clicked = dash.ctx.triggered_id, any(item["value"] for item in dash.ctx.triggered)
+    if trigger == CANCEL:
+        return True, "", None
+    if not isinstance(trigger, dict) or not clicked:
+        raise PreventUpdate  # buttons drawn anew (after a roll-back) report n_clicks None
+    batch = query(catalogue.import_batches, None, int(trigger["index"]))
+    if batch.empty:
+        raise PreventUpdate
+    return False, confirmation_text(next(batch.itertuples()), normalise(language_of(search))), int(trigger["index"])
+
+
+@callback(
+    Output(MESSAGE, "children"),
+    Output(AUDIT_BODY, "children"),
+    Input(CONFIRM, "n_clicks"),
+    State(PENDING, "data"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+@requires(ROLLBACK)
+@guarded_update
+def confirm_rollback(clicks: int | None, batch_id: int | None, search: str | None):
+    """Roll the confirmed batch back, say what happened, and redraw the audit list.
+
+    No cached query may run before the roll-back here: the request's data version (the newest
+    batch id) is read once, and the redrawn list must be read under the roll-back's own batch."""
+    if not clicks or type(batch_id) is not int:
+        raise PreventUpdate
+    lang = normalise(language_of(search))
+    t = translator(lang)
+    report = rollback_batch(cached.engine(), batch_id, by=current_account().username)
+    if report.ok:
+        text = t("Batch {id} rolled back: {n} values restored.").format(id=batch_id, n=report.restored)
+        message = dbc.Alert(text, color="success", className="small rollback-done")
+    else:
+        message = dbc.Alert(report.reason, color="warning", className="small rollback-refused")
+    frame, refused = _audit(lang)
+    return message, audit_body(frame, lang, refused)
 
 
 # Navigate (assets/40_filter_urls.js): a filter writes the URL, back/forward sets the filters.
