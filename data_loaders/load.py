@@ -99,6 +99,10 @@ class LoadReport:
             [
                 f"{self.file}: {self.rows} {self.kind} rows {verb}",
                 f"  new: {s.inserted}, new revisions: {s.revised}, updated: {s.updated}, unchanged: {s.unchanged}",
+                *[
+                    f"    {code}: new {c['inserted']}, new revisions {c['revised']}, unchanged {c['unchanged']}"
+                    for code, c in sorted(s.by_indicator.items())
+                ],
                 f"  encoding: {self.encoding}, separator: {sep}",
                 *warnings,
             ]

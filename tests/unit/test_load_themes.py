@@ -193,6 +193,7 @@ def test_counts_per_indicator_are_reported_and_stored_on_the_batch(reference_eng
     assert dry.ok and dry.by_indicator == expected
     report = load_file(reference_engine, write(tmp_path, second, "b.csv"))
     assert report.by_indicator == expected
+    assert "    IT.NET.USER.ZS: new 1, new revisions 1, unchanged 1\n    SP.POP.TOTL: new 0," in report.summary()
     stored = batch_counts(reference_engine, report.batch_id)
     assert (stored["inserted"], stored["revised"], stored["unchanged"], stored["by_indicator"]) == (1, 1, 2, expected)
 
