@@ -87,6 +87,8 @@ def rollback_refusal(bind: Session | Connection, batch_id: int) -> str | None:
         return (
             f"import batch {batch_id} is itself the roll-back of import batch {reverts}; load that file again instead"
         )
+    if status != "loaded":  # e.g. "rejected": an upload whose problems kept it from being written
+        return f"import batch {batch_id} was not loaded ({status}): it wrote nothing to roll back"
     if kind != "observations":
         return f"{kind} files replace rows in place and keep no earlier version; load the previous file again instead"
     mine, later, later_batch = m.Observation, aliased(m.Observation), aliased(m.ImportBatch)

@@ -214,6 +214,13 @@ def test_a_missing_batch_and_a_dry_run_are_refused(reference_engine, tmp_path):
     assert rollback_batch(reference_engine, batch_id, by="admin1").reason == (
         f"import batch {batch_id} was a dry run: it wrote nothing"
     )
+    with reference_engine.begin() as connection:  # an upload refused for its problems (data_loaders.audit)
+        connection.execute(
+            m.ImportBatch.__table__.update().where(m.ImportBatch.id == batch_id).values(status="rejected")
+        )
+    assert rollback_batch(reference_engine, batch_id, by="admin1").reason == (
+        f"import batch {batch_id} was not loaded (rejected): it wrote nothing to roll back"
+    )
 
 
 def test_refusal_reads_through_a_session_or_a_connection(reference_engine, tmp_path):
