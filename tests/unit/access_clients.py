@@ -191,12 +191,15 @@ class Dependencies:
         return dash_calls.body(spec["output"], _parts(spec["output"]), inputs, filled(spec["state"]))
 
 
-def call(client, payload: dict, csrf: bool = True, address: str = "127.0.0.1"):
+def call(client, payload: dict, csrf: bool | str = True, address: str = "127.0.0.1"):
     """POST one callback (polled to the end if it is a background one), with the CSRF header the
-    renderer adds unless ``csrf`` is False."""
+    renderer adds (the ``_csrf_token`` cookie's value) unless ``csrf`` is False; a string is sent
+    as the header's value instead."""
     saved = dict(client.environ_base)
     cookie = client.get_cookie("_csrf_token")
-    if csrf and cookie is not None:
+    if isinstance(csrf, str):
+        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf
+    elif csrf and cookie is not None:
         client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
     try:
         return dash_calls.call(client, payload, address=address)
