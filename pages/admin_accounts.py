@@ -135,6 +135,7 @@ def show_edit_themes(role: str | None) -> str:
     Output(v.NEW_PASSWORD, "value"),
     Output(v.NEW_REPEAT, "value"),
     Output(v.NEW_NAME, "value"),
+    Output(v.NEW_THEMES, "value"),
     Input(v.ADD, "n_clicks"),
     State(v.NEW_NAME, "value"),
     State(v.NEW_ROLE, "value"),
@@ -146,12 +147,13 @@ def show_edit_themes(role: str | None) -> str:
 )
 @requires(MANAGE_USERS)
 def add_account(_clicks, name, role, themes, password, repeat, lang):
-    """Add the account; the password fields are emptied in every answer, the name after success."""
+    """Add the account; the password fields are emptied in every answer, the name and themes after
+    success (a refusal keeps them for a correction)."""
     lang = normalise(lang)
     t = translator(lang)
     name = (name or "").strip()
     if (password or "") != (repeat or ""):
-        return no_update, v.alert(t(DIFFERENT)), "", "", no_update
+        return no_update, v.alert(t(DIFFERENT)), "", "", no_update, no_update
     themes = list(themes or []) if role == "staff" else []
 
     def add(session: Session) -> str:
@@ -161,7 +163,7 @@ def add_account(_clicks, name, role, themes, password, repeat, lang):
 
     table, message = _change(add, lang)
     added = message.color == "success"
-    return table, message, "", "", "" if added else no_update
+    return table, message, "", "", *(("", []) if added else (no_update, no_update))
 
 
 @callback(

@@ -220,7 +220,7 @@ def test_admin_adds_a_staff_account_that_then_signs_in(site, engine, admin):
     app, deps = site
     answer = _outputs(call(admin, _add_body(deps, "malika.park", themes=("park", "connectivity"))))
     assert answer[v.NEW_PASSWORD]["value"] == "" and answer[v.NEW_REPEAT]["value"] == ""  # cleared
-    assert answer[v.NEW_NAME]["value"] == ""
+    assert answer[v.NEW_NAME]["value"] == "" and answer[v.NEW_THEMES]["value"] == []  # ready for the next one
     assert "Account malika.park added with the role Staff." in _text(answer[v.ALERT]["children"])
     assert "malika.park" in json.dumps(answer[v.TABLE]["children"])  # the table read again
     assert NEW_PASSWORD not in json.dumps(answer)
@@ -255,7 +255,7 @@ def test_a_refused_account_says_why_and_writes_nothing(site, engine, admin, name
     answer = _outputs(call(admin, _add_body(deps, name, password=password, repeat=repeat)))
     assert reason in _text(answer[v.ALERT]["children"])
     assert answer[v.NEW_PASSWORD]["value"] == "" and answer[v.NEW_REPEAT]["value"] == ""  # cleared even so
-    assert v.NEW_NAME not in answer  # the name stays for a correction
+    assert v.NEW_NAME not in answer and v.NEW_THEMES not in answer  # they stay for a correction
     assert counts(engine) == before
 
 
