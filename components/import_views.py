@@ -94,11 +94,9 @@ def refusal(signed_in: bool, lang: str | None) -> html.Div:
     if not signed_in:
         href = "/login?" + urlencode({"next": "/import", "lang": lang or ""})
         body = [
-            t("Importing data is for ministry and park staff."),
+            t("Importing data is for ministry and park staff. Please sign in with a staff account."),
             " ",
-            html.A(t("Sign in as staff"), href=href, id="import-login-link", className="alert-link"),
-            " ",
-            t("to upload a file."),
+            html.A(t("Sign in"), href=href, id="import-login-link", className="alert-link"),
         ]
     else:
         body = [t("Your account may not import data. Ask an administrator for a staff account.")]
@@ -326,7 +324,7 @@ def preview_card(preview: dict, name: str, unit: str, sources: pd.DataFrame, lan
     synthetic badge) as caption."""
     t = translator(lang)
     changed = [p for p, v in preview["after"] if dict(preview["before"]).get(p) != v]
-    subtitle = t("{place}, what the dashboard shows").format(place=t("Tajikistan"))
+    subtitle = t("National value, as the dashboard shows it")
     if changed:
         subtitle += " · " + t("changed: {periods}").format(periods=", ".join(changed[:8]))
     if preview.get("incomplete"):

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from i18n import N_
+
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 TOKEN_BYTES = 24  # 32 characters of URL-safe base64
 STALE = timedelta(hours=24)
@@ -48,13 +50,15 @@ class StagingError(ValueError):
 
 
 # Reasons, English msgids (translated where they are shown).
-NOT_A_FILE = "The upload could not be read. Please choose the file again."
-TOO_LARGE = "The file is larger than {limit} MB. Split it into smaller files."
-WRONG_TYPE = "Only CSV and XLSX files can be imported."
-EMPTY = "The file is empty."
-GONE = "This upload is no longer available (it was loaded, or is older than 24 hours). Please upload the file again."
-NOT_YOURS = "This upload belongs to another account."
-BUSY = "This file is being loaded or was loaded already."
+NOT_A_FILE = N_("The upload could not be read. Please choose the file again.")
+TOO_LARGE = N_("The file is larger than {limit} MB. Split it into smaller files.")
+WRONG_TYPE = N_("Only CSV and XLSX files can be imported.")
+EMPTY = N_("The file is empty.")
+GONE = N_(
+    "This upload is no longer available (it was loaded, or is older than 24 hours). Please upload the file again."
+)
+NOT_YOURS = N_("This upload belongs to another account.")
+BUSY = N_("This file is being loaded or was loaded already.")
 
 
 @dataclass(frozen=True)
