@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,6 +33,7 @@ from data_loaders.db import make_engine, session_scope
 
 ROLLED_BACK, ROLLBACK = "rolled back", "rollback"
 KEY = ("indicator_code", "geo_code", "period", "breakdown")
+LOAD_AGAIN = "load the previous file again instead"
 CONCURRENT = "another import or roll-back of the same data is running; try again"
 
 
@@ -72,37 +74,74 @@ def _same_key(a, b):
 
 def rollback_refusal(bind: Session | Connection, batch_id: int) -> str | None:
     """Why import batch ``batch_id`` cannot be rolled back, or None when it can."""
-    b = m.ImportBatch
-    batch = bind.execute(select(b.kind, b.status, b.reverts_batch_id).where(b.id == batch_id)).first()
+    return rollback_refusals(bind, [batch_id])[batch_id]
+
+
+def rollback_refusals(bind: Session | Connection, batch_ids: Iterable[int]) -> dict[int, str | None]:
+    """``rollback_refusal`` of each of these batches (an audit list), in a few queries for all."""
+    wanted = sorted(set(batch_ids))
+    b, o = m.ImportBatch, m.Observation
+    batches = {
+        row.id: row for row in bind.execute(select(b.id, b.kind, b.status, b.reverts_batch_id).where(b.id.in_(wanted)))
+    }
+    undone_by = {
+        reverted: by
+        for reverted, by in bind.execute(
+            select(b.reverts_batch_id, func.min(b.id))
+            .where(b.reverts_batch_id.in_(wanted))
+            .group_by(b.reverts_batch_id)
+        )
+    }
+    refusals: dict[int, str | None] = {}
+    live = []
+    for batch_id in wanted:
+        refusals[batch_id] = _refusal(batch_id, batches.get(batch_id), undone_by.get(batch_id))
+        if refusals[batch_id] is None:
+            live.append(batch_id)
+    if live:
+        # a live batch's revisions stop being current only when a later live batch revises them
+        stale = bind.execute(
+            select(o.import_batch_id).where(o.import_batch_id.in_(live), o.is_current.is_(False)).distinct()
+        )
+        for (batch_id,) in stale.all():
+            refusals[batch_id] = _revised_later(bind, batch_id)
+    return refusals
+
+
+def _refusal(batch_id: int, batch, undone_by: int | None) -> str | None:
+    """What the batch row alone refuses."""
     if batch is None:
         return f"there is no import batch {batch_id}"
-    kind, status, reverts = batch
-    if status == ROLLED_BACK:
-        undone_by = bind.execute(select(func.min(b.id)).where(b.reverts_batch_id == batch_id)).scalar()
+    if batch.status == ROLLED_BACK:
         by = f" (by import batch {undone_by})" if undone_by is not None else ""
         return f"import batch {batch_id} is already rolled back{by}"
-    if status == "checked":
+    if batch.status == "checked":
         return f"import batch {batch_id} was a dry run: it wrote nothing"
-    if status == ROLLBACK:
+    if batch.status == ROLLBACK:
         return (
-            f"import batch {batch_id} is itself the roll-back of import batch {reverts}; load that file again instead"
+            f"import batch {batch_id} is itself the roll-back of import batch {batch.reverts_batch_id}; "
+            "load that file again instead"
         )
-    if status != "loaded":  # e.g. "rejected": an upload whose problems kept it from being written
-        return f"import batch {batch_id} was not loaded ({status}): it wrote nothing to roll back"
-    if kind != "observations":
-        return f"{kind} files replace rows in place and keep no earlier version; load the previous file again instead"
+    if batch.status != "loaded":  # e.g. "rejected": an upload whose problems kept it from being written
+        return f"import batch {batch_id} was not loaded ({batch.status}): it wrote nothing to roll back"
+    if batch.kind != "observations":
+        return f"{batch.kind} files replace rows in place and keep no earlier version; {LOAD_AGAIN}"
+    return None
+
+
+def _revised_later(bind: Session | Connection, batch_id: int) -> str | None:
+    """The first later batch, not rolled back, that revised values of this one, named."""
     mine, later, later_batch = m.Observation, aliased(m.Observation), aliased(m.ImportBatch)
-    found = bind.execute(
+    first, keys = bind.execute(
         select(func.min(later.import_batch_id), func.count(func.distinct(mine.id)))
         .select_from(mine)
         .join(later, and_(_same_key(later, mine), later.revision > mine.revision))
         .join(later_batch, later_batch.id == later.import_batch_id)
         .where(mine.import_batch_id == batch_id, later_batch.status != ROLLED_BACK)
-    ).first()
-    if found is not None and found[0] is not None:
-        first, keys = found
-        return f"import batch {first} revised {keys} of its values later; roll back import batch {first} first"
-    return None
+    ).one()
+    if first is None:
+        return None
+    return f"import batch {first} revised {keys} of its values later; roll back import batch {first} first"
 
 
 def _revert(session: Session, batch_id: int) -> tuple[int, int, set[str], set[str]]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from data_loaders import models as m
 from data_loaders.load import load_file
-from data_loaders.rollback import rollback_batch, rollback_refusal
+from data_loaders.rollback import rollback_batch, rollback_refusal, rollback_refusals
 from data_loaders.seed import SEED_DIR, SYNTHETIC
 from tests.unit.test_loader_observations import HEADER, table_counts, write
 from tests.unit.test_rollup import FOUR_G, KEY, quarter, rebuilt, rollup_table, units_of
@@ -147,6 +147,13 @@ def test_a_batch_whose_values_a_later_batch_revised_is_refused_until_that_one_is
     assert refused.reason == f"import batch {b} revised 1 of its values later; roll back import batch {b} first"
     assert table_counts(districts) == before
     assert observation(districts, "TJ-GB-01", "2025-Q2")[-1] == (3, 14.0, True, b)
+    with districts.connect() as connection:  # the audit list asks for all its batches at once
+        assert rollback_refusals(connection, [b, a, 9999, 1]) == {
+            1: "sources files replace rows in place and keep no earlier version; load the previous file again instead",
+            a: refused.reason,
+            b: None,
+            9999: "there is no import batch 9999",
+        }
 
     assert rollback_batch(districts, b, by="admin1").ok
     assert [r[1:3] for r in observation(districts, "TJ-GB-01", "2025-Q2")] == [
