@@ -159,12 +159,14 @@ class Dependencies:
     """The callbacks of an app, as ``/_dash-dependencies`` lists them (to an admin if the app is
     not public)."""
 
-    def __init__(self, app) -> None:
-        response = app.server.test_client().get("/_dash-dependencies")
-        if response.status_code == 401:
-            response = client_as(app, "admin").get("/_dash-dependencies")
-        assert response.status_code == 200
-        self.callbacks = response.get_json()
+    def __init__(self, app, callbacks: list[dict] | None = None) -> None:
+        if callbacks is None:
+            response = app.server.test_client().get("/_dash-dependencies")
+            if response.status_code == 401:
+                response = client_as(app, "admin").get("/_dash-dependencies")
+            assert response.status_code == 200
+            callbacks = response.get_json()
+        self.callbacks = callbacks
 
     def find(self, prefix: str, background: bool = False) -> dict:
         """The callback whose output is ``prefix``, or the only one whose output starts with it."""
