@@ -38,7 +38,6 @@ HEADERS = (
     N_("Warnings"),
     N_("Checksum (SHA-256)"),
 )
-REJECTED_REFUSAL = N_("A rejected file wrote nothing: there is nothing to roll back.")
 STATUS_WORDS = {"loaded": N_("loaded"), "checked": N_("checked"), "rolled back": N_("rolled back")}
 
 
@@ -134,7 +133,7 @@ def audit_table(frame: pd.DataFrame, lang: str | None, refusals: Mapping[int, st
             html.Td(str(batch_id)),
             html.Td(when_text(row.loaded_at, lang), className="text-nowrap"),
             html.Td(row.loaded_by),
-            html.Td(row.file_name, style={"wordBreak": "break-all"}),
+            html.Td(row.file_name, style={"overflowWrap": "anywhere", "minWidth": "8rem"}),
             html.Td(row.kind),
             html.Td(status_text(row, t, reverted_by.get(batch_id)), className="audit-status"),
             *_count_cells(row, lang),
@@ -142,8 +141,7 @@ def audit_table(frame: pd.DataFrame, lang: str | None, refusals: Mapping[int, st
             html.Td(html.Code(row.checksum[:12], title=row.checksum)),
         ]
         if refusals is not None:
-            refusal = t(REJECTED_REFUSAL) if row.status == "rejected" else refusals.get(batch_id)
-            cells.append(_action(batch_id, refusal, t))
+            cells.append(_action(batch_id, refusals.get(batch_id), t))
         rows.append(html.Tr(cells, className="audit-row", **{"data-batch": str(batch_id), "data-status": row.status}))
     headers = [t(h) for h in HEADERS] + ([t("Roll back")] if refusals is not None else [])
     caption = t("Import batches, newest first: who loaded which file, when, and what it changed.")
@@ -187,7 +185,7 @@ def confirmation_text(row, lang: str | None) -> str:
     """What the confirmation says about the batch it would roll back."""
     t = translator(lang)
     return t(
-        "Roll back batch {id} ({file}, loaded by {who} on {when}, {rows} rows)? Its values stop being "
+        "Roll back batch {id} ({file}, loaded by {who} on {when}, rows: {rows})? Its values stop being "
         "current and the values before them become current again; nothing is deleted, and the roll-back "
         "is recorded as a batch of its own."
     ).format(

@@ -27,20 +27,7 @@ from sqlalchemy import Engine
 
 from accounts.roles import ROLLBACK
 from accounts.web import can, current_account, requires
-from components.audit_list import (
-    AUDIT_BODY,
-    AUDIT_ROWS,
-    CANCEL,
-    CONFIRM,
-    CONFIRM_TEXT,
-    CONFIRMATION,
-    MESSAGE,
-    PENDING,
-    ROLLBACK_BUTTON,
-    audit_body,
-    audit_section,
-    confirmation_text,
-)
+from components import audit_list as audit
 from components.catalogue_indicator import indicator_view
 from components.catalogue_views import (
     ALERT,
@@ -58,7 +45,7 @@ from data_loaders import cached
 from data_loaders.cached import query
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.queries import catalogue, common
-from data_loaders.rollback import rollback_batch, rollback_refusal
+from data_loaders.rollback import rollback_batch, rollback_refusals
 from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -103,21 +90,21 @@ def _shown(f: dict) -> str:
 def refusals(engine: Engine, batch_ids: tuple[int, ...]) -> dict[int, str | None]:
     """Batch id -> None if it may be rolled back, else the reason it may not."""
     with engine.connect() as connection:
-        return {batch_id: rollback_refusal(connection, batch_id) for batch_id in batch_ids}
+        return rollback_refusals(connection, batch_ids)
 
 
-def _audit(lang: str) -> tuple:
+def _audit() -> tuple:
     """The newest batches and, for an admin only, why each may or may not be rolled back."""
-    frame = query(catalogue.import_batches, AUDIT_ROWS)
+    frame = query(catalogue.import_batches, audit.AUDIT_ROWS)
     return frame, query(refusals, tuple(int(i) for i in frame["id"])) if can(ROLLBACK) else None
 
 
 def _view(f: dict, search: str) -> html.Div:
     if f["indicator"]:
         return indicator_view(f["indicator"], f["lang"])
-    frame, refused = _audit(f["lang"])
-    audit = audit_section(frame, f["lang"], refused)
-    return catalogue_view(f["lang"], f["theme"], f["kind"], f["q"], f["unknown"], search, audit)
+    frame, refused = _audit()
+    history = audit.audit_section(frame, f["lang"], refused)
+    return catalogue_view(f["lang"], f["theme"], f["kind"], f["q"], f["unknown"], search, history)
 
 
 @view_page("/data")
@@ -167,11 +154,11 @@ def redraw_catalogue(search: str | None):
 
 
 @callback(
-    Output(CONFIRMATION, "hidden"),
-    Output(CONFIRM_TEXT, "children"),
-    Output(PENDING, "data"),
-    Input({"type": ROLLBACK_BUTTON, "index": ALL}, "n_clicks"),
-    Input(CANCEL, "n_clicks"),
+    Output(audit.CONFIRMATION, "hidden"),
+    Output(audit.CONFIRM_TEXT, "children"),
+    Output(audit.PENDING, "data"),
+    Input({"type": audit.ROLLBACK_BUTTON, "index": ALL}, "n_clicks"),
+    Input(audit.CANCEL, "n_clicks"),
     State(URL, "search"),
     prevent_initial_call=True,
 )
@@ -180,21 +167,22 @@ def redraw_catalogue(search: str | None):
 def ask_rollback(_clicks: list, _cancel: int | None, search: str | None):
     """A "Roll back" button opens the confirmation naming its batch; "Cancel" closes it."""
     trigger, clicked = dash.ctx.triggered_id, any(item["value"] for item in dash.ctx.triggered)
-    if trigger == CANCEL:
+    if trigger == audit.CANCEL:
         return True, "", None
     if not isinstance(trigger, dict) or not clicked:
         raise PreventUpdate  # buttons drawn anew (after a roll-back) report n_clicks None
     batch = query(catalogue.import_batches, None, int(trigger["index"]))
     if batch.empty:
         raise PreventUpdate
-    return False, confirmation_text(next(batch.itertuples()), normalise(language_of(search))), int(trigger["index"])
+    text = audit.confirmation_text(next(batch.itertuples()), normalise(language_of(search)))
+    return False, text, int(trigger["index"])
 
 
 @callback(
-    Output(MESSAGE, "children"),
-    Output(AUDIT_BODY, "children"),
-    Input(CONFIRM, "n_clicks"),
-    State(PENDING, "data"),
+    Output(audit.MESSAGE, "children"),
+    Output(audit.AUDIT_BODY, "children"),
+    Input(audit.CONFIRM, "n_clicks"),
+    State(audit.PENDING, "data"),
     State(URL, "search"),
     prevent_initial_call=True,
 )
@@ -215,8 +203,8 @@ def confirm_rollback(clicks: int | None, batch_id: int | None, search: str | Non
         message = dbc.Alert(text, color="success", className="small rollback-done")
     else:
         message = dbc.Alert(report.reason, color="warning", className="small rollback-refused")
-    frame, refused = _audit(lang)
-    return message, audit_body(frame, lang, refused)
+    frame, refused = _audit()
+    return message, audit.audit_body(frame, lang, refused)
 
 
 # Navigate (assets/40_filter_urls.js): a filter writes the URL, back/forward sets the filters.

@@ -109,13 +109,6 @@ def test_an_admin_sees_a_button_or_the_reason_per_batch(seeded_engine):
     assert buttons == [{"type": ROLLBACK_BUTTON, "index": ids[0]}, {"type": ROLLBACK_BUTTON, "index": ids[2]}]
     assert _cell_texts(_rows(html.Div(body))[1])[-1] == "A later batch revised the same values."
     assert any(getattr(c, "id", None) == "rollback-confirm" for c in _walk(html.Div(body)))
-    # A rejected upload wrote nothing: never a button, whatever the refusals say.
-    rejected = pd.DataFrame([_batch(id=9, status="rejected", counts={"problems": 2})]).astype(
-        {"reverts_batch_id": "Int64"}
-    )
-    texts = _cell_texts(_rows(audit_section(rejected, "en", {9: None}))[0])
-    assert texts[-1] == "A rejected file wrote nothing: there is nothing to roll back."
-    assert ROLLBACK_BUTTON not in repr(audit_section(rejected, "en", {9: None}))
 
 
 def test_statuses_counts_and_warnings_in_words():
