@@ -2,9 +2,10 @@
 
 The import page shows it beside the dry run's counts. The "main" indicator is the one with the
 most new and revised rows; its series is the country's (``TJ``) total, as the dashboard reads it:
-the population-weighted rollup (``observation_rollup``) when the indicator is reported by
-districts or regions, else the national observations as loaded. One indicator, one geo: a few
-dozen rows, read inside the load's own transaction.
+the population-weighted rollup (``observation_rollup``) when the indicator is of a theme whose
+district values make the national one (connectivity) and the rollup has the country's rows,
+else the national observations as loaded (a weighted mean of counts would be no national figure).
+One indicator, one geo: a few dozen rows, read inside the load's own transaction.
 
 ``capture_before`` runs after the rows are written and before the rollup is rebuilt: writing
 observations leaves the rollup as it was, and the observations as they stood before the batch
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from data_loaders import models as m
+from data_loaders.completeness_warnings import AGGREGATED_THEMES
 from data_loaders.rollup import COUNTRY
 from data_loaders.writing import WriteStats
 from metrics.kpis import COMPLETE_SHARE
@@ -55,6 +57,7 @@ class Before:
 
     indicator_code: str
     breakdown: str
+    aggregated: bool = False  # of a theme whose district values are weighted into the country's
     rollup: Series = field(default_factory=list)
     observations: Series = field(default_factory=list)
 
@@ -108,8 +111,11 @@ def capture_before(connection: Connection, stats: WriteStats, batch_id: int) -> 
     if main is None:
         return None
     code, breakdown = main
+    theme = connection.execute(select(m.Indicator.theme).where(m.Indicator.code == code)).scalar()
+    if theme not in AGGREGATED_THEMES:
+        return Before(code, breakdown, False, [], _observations(connection, code, breakdown, batch_id))
     rollup = [(period, value) for period, value, _ in _rollup(connection, code, breakdown)]
-    return Before(code, breakdown, rollup, _observations(connection, code, breakdown, batch_id))
+    return Before(code, breakdown, True, rollup, _observations(connection, code, breakdown, batch_id))
 
 
 def finish(connection: Connection, before: Before | None) -> ImportPreview | None:
@@ -117,7 +123,7 @@ def finish(connection: Connection, before: Before | None) -> ImportPreview | Non
     if before is None:
         return None
     code, breakdown = before.indicator_code, before.breakdown
-    after = _rollup(connection, code, breakdown)
+    after = _rollup(connection, code, breakdown) if before.aggregated else []
     if after:
         incomplete = tuple(period for period, _, share in after if (share or 0.0) < COMPLETE_SHARE - 1e-12)
         series = [(period, value) for period, value, _ in after]

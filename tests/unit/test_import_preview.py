@@ -130,3 +130,15 @@ def test_the_main_indicator_has_the_most_new_and_revised_rows():
     assert main_series(stats({"A": (0, 0, 5)}, {})) is None
     assert main_series(stats({"A": (4, 0, 0)}, {("A", "rural"): 3, ("A", "urban"): 1})) == ("A", "rural")
     assert main_series(stats({"A": (4, 0, 0)}, {("A", "rural"): 3, ("A", "total"): 1})) == ("A", "total")
+
+
+def test_a_district_count_previews_national_rows_not_a_weighted_mean(districts, tmp_path):  # noqa: F811
+    """Population is no connectivity figure: a mean weighted by itself would be no national value."""
+    text_ = HEADER + "TJ.POP.MODEL,TJ-GB-01,2025,250000,total,E,DEMO-SYNTHETIC,\n"
+    preview = load_file(districts, write(tmp_path, text_, "pop.csv"), dry_run=True).preview
+    assert (preview.indicator_code, preview.source, preview.before, preview.after) == (
+        "TJ.POP.MODEL",
+        OBSERVATIONS,
+        [],
+        [],
+    )  # the model has no national row: nothing to draw
