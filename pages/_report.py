@@ -96,7 +96,8 @@ def find_page(pathname: str | None) -> dict | None:
 
 
 def _reported(page: dict | None) -> bool:
-    return page is not None and page.get("order") is not None
+    # a page of its own permission (/import, /admin/accounts) is a tool, not a view to report on
+    return page is not None and page.get("order") is not None and "permission" not in page
 
 
 @hooks.callback(

@@ -376,3 +376,11 @@ def test_the_page_is_in_the_navbar_for_staff_and_admins(app, who, linked):
     )
     links = client.post("/_dash-update-component", json=payload).get_json()["response"]["navbar-links"]["children"]
     assert ("/import" in str(links)) is linked
+
+
+def test_the_import_page_has_no_pdf_report(app):
+    from pages._report import _reported, find_page
+
+    assert find_page("/import")["order"] == 6 and not _reported(find_page("/import"))
+    assert _reported(find_page("/connectivity"))
+    assert sign_in(app, None).get("/_export/report.pdf?page=/import").status_code == 404
