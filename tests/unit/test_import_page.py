@@ -26,6 +26,7 @@ DATA = ROOT / "tests" / "data" / "import"
 PASSWORD = "import-tests-password"
 BAD, GOOD, LEASES = "coverage_2026-Q4_with_errors.csv", "coverage_2026-Q4.csv", "park_leases_one.csv"
 COVERAGE_4G = "TJ.MOB.4G.POP.ZS"
+MAX_BYTES = 1024 * 1024  # the app's IMPORT_MAX_BYTES here
 FRAME_OUTPUTS = [
     ("navbar-links", "children"),
     ("language-switch", "children"),
@@ -85,7 +86,7 @@ def app(database_url, uploads, tmp_path_factory):
         default_language="en",
         jobs_dir=str(jobs),
         uploads_dir=str(uploads),
-        import_max_bytes=64 * 1024,
+        import_max_bytes=MAX_BYTES,
     )
     return create_app(config)
 
@@ -313,7 +314,7 @@ def test_an_upload_that_is_not_csv_or_xlsx_or_too_big_is_refused(app, uploads):
     answer = response(upload(client, "../../evil.sh", b"echo 1\n"))
     assert answer["import-token"]["data"] == ""
     assert "Only CSV and XLSX" in texts(answer["import-upload-message"]["children"])
-    answer = response(upload(client, "big.csv", b"x" * (64 * 1024 + 1)))
+    answer = response(upload(client, "big.csv", b"x" * (MAX_BYTES + 1)))
     assert "larger than" in texts(answer["import-upload-message"]["children"])
     assert set(uploads.iterdir()) == before
 
@@ -358,7 +359,7 @@ def test_layout_says_why_instead_of_the_controls(app):
     viewer = _layout_as(app, store.SignedIn(0, "vic", "viewer", ()))
     assert find(viewer, "import-upload") is None and "may not import data" in texts(viewer)
     staff = _layout_as(app, store.SignedIn(0, "conn", "staff", ("connectivity",)))
-    assert find(staff, "import-upload")["props"]["max_size"] == 64 * 1024
+    assert find(staff, "import-upload")["props"]["max_size"] == MAX_BYTES
     assert texts(find(staff, "import-themes")) == "connectivity"
     assert texts(find(_layout_as(app, store.SignedIn(0, "adm", "admin", ())), "import-themes")) == "every theme"
 
@@ -384,3 +385,35 @@ def test_the_import_page_has_no_pdf_report(app):
     assert find_page("/import")["order"] == 6 and not _reported(find_page("/import"))
     assert _reported(find_page("/connectivity"))
     assert sign_in(app, None).get("/_export/report.pdf?page=/import").status_code == 404
+
+
+def test_a_large_file_reports_rows_validated_of_the_total(app, tmp_path):
+    import csv
+
+    with open(ROOT / "seed_data" / "reference" / "geo.csv", encoding="utf-8") as handle:
+        districts = [row["code"] for row in csv.DictReader(handle) if row["level"] == "district"]
+    lines = ["indicator_code,geo_code,period,value,breakdown"]
+    for year in range(2027, 2044):
+        for quarter in range(1, 5):
+            for geo in districts:
+                for breakdown in ("total", "urban", "rural"):
+                    lines.append(f"{COVERAGE_4G},{geo},{year}-Q{quarter},50.5,{breakdown}")
+    total = len(lines) - 1
+    assert total > 10_000  # more than one chunk of the loader: progress comes before the end
+    client = sign_in(app, "conn")
+    answer = upload(client, "many.csv", ("\n".join(lines) + "\n").encode())
+    token = response(answer)["import-token"]["data"]
+    progress: list = []
+    payload = dash_calls.body(
+        dash_calls.output_key(client, "..import-result.children", background=True),
+        [{"id": "import-result", "property": "children"}, {"id": "import-checked", "property": "data"}],
+        [{"id": "import-token", "property": "data", "value": token}],
+        [{"id": "import-lang", "property": "data", "value": "en"}],
+    )
+    done = response(
+        dash_calls.call(client, payload, timeout=300, address=client.environ_base["REMOTE_ADDR"], progress=progress)
+    )
+    assert done["import-checked"]["data"] == token
+    labels = [p["import-progress.label"] for p in progress if p.get("import-progress.label")]
+    assert labels and all(label.endswith(f" / {total:,}") for label in labels), progress
+    assert labels[-1] in (f"{10_000:,} / {total:,}", f"{total:,} / {total:,}")
