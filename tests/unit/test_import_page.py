@@ -417,3 +417,20 @@ def test_a_large_file_reports_rows_validated_of_the_total(app, tmp_path):
     labels = [p["import-progress.label"] for p in progress if p.get("import-progress.label")]
     assert labels and all(label.endswith(f" / {total:,}") for label in labels), progress
     assert labels[-1] in (f"{10_000:,} / {total:,}", f"{total:,} / {total:,}")
+
+
+def test_an_xlsx_file_is_checked_like_a_csv_one_in_the_ui_language(app, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in (DATA / GOOD).read_text(encoding="utf-8").splitlines():
+        book.active.append([float(cell) if cell.replace(".", "").isdigit() else cell for cell in line.split(",")])
+    book.save(tmp_path / "coverage.xlsx")
+    client = sign_in(app, "conn")
+    answer = response(upload(client, "coverage.xlsx", (tmp_path / "coverage.xlsx").read_bytes(), lang="ru"))
+    token = answer["import-token"]["data"]
+    result = response(check(client, token, lang="ru"))
+    assert result["import-checked"]["data"] == token
+    summary = texts(find(result["import-result"]["children"], "import-summary"))
+    assert "coverage.xlsx" in summary and "2" in summary
+    assert find(result["import-result"]["children"], "import-preview") is not None
