@@ -174,8 +174,9 @@ def message(text: str, color: str = "danger") -> dbc.Alert:
     return dbc.Alert(text, color=color, className="mb-0")
 
 
-def warning_text(warning: str, lang: str | None) -> str:
-    """A loader warning in the UI language where it is a completeness warning, else as it is."""
+def warning_text(warning: str, lang: str | None, names: dict[str, str] | None = None) -> str:
+    """A loader warning in the UI language where it is a completeness warning (with the
+    indicator's name from ``names``), else as it is."""
     found = COMPLETENESS.search(warning)
     if not found:
         return warning
@@ -183,7 +184,9 @@ def warning_text(warning: str, lang: str | None) -> str:
     note = t(PROVISIONAL).format(
         period=found["period"], reported=found["reported"], expected=found["expected"], share=found["share"]
     )
-    return f"{found['indicator']} ({found['breakdown']}): {note}"
+    name = (names or {}).get(found["indicator"]) or found["indicator"]
+    breakdown = "" if found["breakdown"] == "total" else f" ({found['breakdown']})"
+    return f"{name}{breakdown}: {note}"
 
 
 def _table(caption: str, head: list[str], rows: list[list], table_id: str) -> html.Table:
@@ -277,9 +280,10 @@ def preview_figure(preview: dict, unit: str, lang: str | None, height: int = 320
     after = [(p, value) for p, value in preview["after"] if p not in incomplete]
     provisional = [(p, value) for p, value in preview["after"] if p in incomplete]
     traces = []
-    for name, points, color, dash in (
-        (t("Before this file"), preview["before"], "#7f8c8d", "dash"),
-        (t("After loading this file"), after, PALETTE[0], "solid"),
+    # the line before is wide and pale under the line after, so where they agree both are seen
+    for name, points, color, width in (
+        (t("Before this file"), preview["before"], "#b8c2cc", 6),
+        (t("After loading this file"), after, PALETTE[0], 2),
     ):
         values = dict(points)
         traces.append(
@@ -289,7 +293,7 @@ def preview_figure(preview: dict, unit: str, lang: str | None, height: int = 320
                 "x": periods,
                 "y": [values.get(p) for p in periods],
                 "name": name,
-                "line": {"color": color, "dash": dash},
+                "line": {"color": color, "width": width},
                 "hovertemplate": hover,
                 "connectgaps": False,
             }
@@ -348,7 +352,7 @@ def report_view(record: dict, lang: str | None, names: dict[str, str], preview: 
     if warnings:
         parts.append(
             dbc.Alert(
-                [html.Strong(t("Warnings")), html.Ul([html.Li(warning_text(w, lang)) for w in warnings])],
+                [html.Strong(t("Warnings")), html.Ul([html.Li(warning_text(w, lang, names)) for w in warnings])],
                 color="warning",
                 id=WARNINGS,
                 className="mt-3",

@@ -434,3 +434,16 @@ def test_an_xlsx_file_is_checked_like_a_csv_one_in_the_ui_language(app, tmp_path
     summary = texts(find(result["import-result"]["children"], "import-summary"))
     assert "coverage.xlsx" in summary and "2" in summary
     assert find(result["import-result"]["children"], "import-preview") is not None
+
+
+def test_a_completeness_warning_is_said_in_the_ui_language_with_the_indicators_name():
+    from components.import_views import warning_text
+
+    warning = (
+        "TJ.MOB.4G.POP.ZS (total) 2026-Q4: 2 of 59 districts reported (1 % of population) — provisional, "
+        "not shown in totals"
+    )
+    names = {COVERAGE_4G: "Охват 4G"}
+    assert warning_text(warning, "ru", names).startswith("Охват 4G: 2026-Q4: данные представили 2 из 59 районов")
+    assert warning_text(warning.replace("(total)", "(rural)"), "en", {}).startswith(f"{COVERAGE_4G} (rural): 2026-Q4")
+    assert warning_text("column 'x' is not used", "ru") == "column 'x' is not used"  # any other: as it is
