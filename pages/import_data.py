@@ -106,6 +106,9 @@ def stage_upload(contents: str | None, filename: str | None, lang: str | None):
         )
     except staging.StagingError as exc:
         return "", v.message(_why(exc, lang))
+    except OSError as exc:  # the uploads folder cannot be written: say so, log why
+        log.error("upload not staged: %s", exc)
+        return "", v.message(t(NOT_NOW))
     log.info("%s uploaded %s (%d bytes, sha256 %s)", account.username, staged.name, staged.size, staged.sha256[:12])
     size = format_number(staged.size / 1024, 1, lang)
     return staged.token, html.Span(t("Received {name} ({size} KB).").format(name=staged.name, size=size))
