@@ -7,6 +7,8 @@ request write in their own transaction.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +48,8 @@ class SignedIn:
     username: str
     role: str
     themes: tuple[str, ...]
+    # Changes with the password: a session keeps it, so a new password ends the sessions opened before.
+    stamp: str = ""
 
 
 def _now() -> datetime:
@@ -72,14 +76,23 @@ def get(session: Session, username: str) -> m.Account | None:
     return session.scalar(select(m.Account).where(m.Account.username == username))
 
 
+def _stamp(password_hash: str) -> str:
+    """A short digest of the (salted) hash: it names the password in force without revealing it."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 def signed_in(account: m.Account) -> SignedIn:
-    return SignedIn(account.id, account.username, account.role, tuple(account.themes or ()))
+    return SignedIn(
+        account.id, account.username, account.role, tuple(account.themes or ()), _stamp(account.password_hash)
+    )
 
 
-def find_active(session: Session, account_id: int) -> SignedIn | None:
-    """The account behind a session, unless it was disabled since."""
+def find_active(session: Session, account_id: int, stamp: str) -> SignedIn | None:
+    """The account behind a session, unless it was disabled or its password changed since."""
     account = session.get(m.Account, account_id)
-    return signed_in(account) if account is not None and not account.disabled else None
+    if account is None or account.disabled or not hmac.compare_digest(_stamp(account.password_hash), stamp):
+        return None
+    return signed_in(account)
 
 
 def add(session: Session, username: str, password: str, role: str, themes: list[str] | None = None) -> m.Account:

@@ -60,18 +60,19 @@ class _Account(UserMixin):
         self.signed_in = signed_in
 
     def get_id(self) -> str:
-        return str(self.signed_in.id)
+        return f"{self.signed_in.id}:{self.signed_in.stamp}"
 
 
 @login_manager.user_loader
-def _load_account(account_id: str) -> _Account | None:
+def _load_account(session_id: str) -> _Account | None:
+    account_id, _, stamp = session_id.partition(":")
     try:
         with Session(cached.engine()) as session:
-            found = store.find_active(session, int(account_id))
+            found = store.find_active(session, int(account_id), stamp)
     except (SQLAlchemyError, cached.DatabaseUnavailable, ValueError) as exc:
         log.error("account lookup failed: %s", exc.__class__.__name__)
         return None
-    if found is None:  # disabled or gone: the session ends for good, not again once re-enabled
+    if found is None:  # disabled, gone or a new password: the session ends for good
         flask_session.clear()
         return None
     return _Account(found)

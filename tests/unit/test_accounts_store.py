@@ -36,7 +36,8 @@ def _account(engine, name: str) -> m.Account:
 def test_an_added_account_signs_in_with_its_password_only(blank_engine):
     _add(blank_engine)
     signed_in = _sign_in(blank_engine, "dilnoza", PASSWORD)
-    assert signed_in == store.SignedIn(signed_in.id, "dilnoza", "staff", ("park",))
+    assert signed_in == store.SignedIn(signed_in.id, "dilnoza", "staff", ("park",), signed_in.stamp)
+    assert len(signed_in.stamp) == 16
     assert _sign_in(blank_engine, "dilnoza", PASSWORD + "x") is None
     assert _sign_in(blank_engine, "nobody", PASSWORD) is None
     assert _account(blank_engine, "dilnoza").last_login_at is not None
@@ -102,7 +103,8 @@ def test_a_disabled_account_cannot_sign_in_until_enabled(blank_engine):
         store.set_disabled(session, "dilnoza")
     assert _sign_in(blank_engine, "dilnoza", PASSWORD) is None
     with Session(blank_engine) as session:
-        assert store.find_active(session, _account(blank_engine, "dilnoza").id) is None  # its session ends too
+        account = _account(blank_engine, "dilnoza")
+        assert store.find_active(session, account.id, store.signed_in(account).stamp) is None  # its session ends too
     with Session(blank_engine) as session, session.begin():
         store.set_disabled(session, "dilnoza", False)
     assert _sign_in(blank_engine, "dilnoza", PASSWORD) is not None
@@ -169,3 +171,17 @@ def test_changes_to_an_unknown_account_are_refused(blank_engine):
         ):
             with pytest.raises(AccountError, match='no account named "ghost"'):
                 change()
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(blank_engine):
+    _add(blank_engine)
+    before = _sign_in(blank_engine, "dilnoza", PASSWORD)
+    with Session(blank_engine) as session:
+        assert store.find_active(session, before.id, before.stamp) == before
+    with Session(blank_engine) as session, session.begin():
+        store.set_password(session, "dilnoza", "a-new-password-2")
+    with Session(blank_engine) as session:
+        assert store.find_active(session, before.id, before.stamp) is None
+        assert store.find_active(session, before.id, "") is None
+    after = _sign_in(blank_engine, "dilnoza", "a-new-password-2")
+    assert after.stamp != before.stamp and PASSWORD not in after.stamp

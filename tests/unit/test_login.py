@@ -137,6 +137,19 @@ def test_a_disabled_account_cannot_sign_in_and_its_session_ends(site):
     assert _signed_in(client)
 
 
+def test_a_new_password_ends_the_sessions_opened_before(site):
+    app, engine = site
+    _account(engine, "mover", "mover-password-3")
+    elsewhere, here = app.server.test_client(), app.server.test_client()
+    assert post_login(elsewhere, "mover", "mover-password-3").status_code == 303
+    assert _signed_in(elsewhere)
+    with Session(engine) as session, session.begin():
+        store.set_password(session, "mover", "mover-password-4")
+    assert not _signed_in(elsewhere)  # a session of the old password stops at its next request
+    assert post_login(here, "mover", "mover-password-4").status_code == 303
+    assert _signed_in(here)
+
+
 @pytest.mark.parametrize(
     "target",
     [
