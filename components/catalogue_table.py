@@ -71,29 +71,6 @@ def catalogue_table(frame: pd.DataFrame, href_for: Callable[[str], str], lang: s
     return _table(headers, rows, "catalogue-table", lang)
 
 
-def batches_table(frame: pd.DataFrame, lang: str | None = None) -> html.Div:
-    """The import history: file, checksum (shortened, full on hover), rows, who, when, status."""
-    rows = [
-        html.Tr(
-            [
-                html.Td(str(row.id)),
-                html.Td(row.file_name),
-                html.Td(row.kind),
-                html.Td(html.Code(row.checksum[:12], title=row.checksum)),
-                html.Td(format_number(row.rows, 0, lang), className="text-end"),
-                html.Td(row.loaded_by),
-                html.Td(
-                    f"{day_text(row.loaded_at, lang)} {pd.Timestamp(row.loaded_at):%H:%M}", className="text-nowrap"
-                ),
-                html.Td(row.status),
-            ]
-        )
-        for row in frame.itertuples()
-    ]
-    headers = ["Batch", "File", "Kind", "Checksum (SHA-256)", "Rows", "Loaded by", "Loaded at (UTC)", "Status"]
-    return _table(headers, rows, "batches-table", lang)
-
-
 def revisions_table(frame: pd.DataFrame, lang: str | None = None) -> html.Div:
     """Each import batch that brought values of one indicator: new keys, revised values, still current."""
     rows = [

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from components.catalogue_table import batches_table, breaks_table, catalogue_table, revisions_table, series_table
+from components.catalogue_table import breaks_table, catalogue_table, revisions_table, series_table
 from components.provenance import kind_badge, metadata_list, safe_url, sources_table
 
 
@@ -73,7 +73,6 @@ def test_empty_frames_say_nothing_to_show():
     empty = pd.DataFrame()
     for component in (
         catalogue_table(pd.DataFrame(columns=list(_catalogue_row("X", "official"))), str, "en"),
-        batches_table(empty, "en"),
         revisions_table(empty, "en"),
         breaks_table(empty, 1, "en"),
         series_table(pd.DataFrame(columns=["geo_name", "period", "period_start", "value", "source_kind"]), 1, "en"),
