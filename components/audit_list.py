@@ -18,6 +18,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.provenance import day_text
+from data_loaders.reasons import in_language
 from i18n import N_, format_number, translator
 
 AUDIT_TABLE, AUDIT_BODY, MESSAGE = "audit-table", "audit-body", "rollback-message"
@@ -110,7 +111,11 @@ def _action(batch_id: int, refusal: str | None, t) -> html.Td:
             title=t("Roll back batch {id}").format(id=batch_id),
         )
         return html.Td(button)
-    return html.Td(refusal, className="text-muted rollback-refusal")
+    # the reason, one click away: a full sentence on every seed batch would drown the list
+    return html.Td(
+        html.Details([html.Summary(t("not possible")), in_language(refusal, t)], className="small"),
+        className="text-muted rollback-refusal",
+    )
 
 
 def audit_table(frame: pd.DataFrame, lang: str | None, refusals: Mapping[int, str | None] | None = None):

@@ -30,11 +30,12 @@ from sqlalchemy.orm import Session, aliased
 from data_loaders import models as m
 from data_loaders import rollup
 from data_loaders.db import make_engine, session_scope
+from data_loaders.reasons import Reason
+from i18n import N_
 
 ROLLED_BACK, ROLLBACK = "rolled back", "rollback"
 KEY = ("indicator_code", "geo_code", "period", "breakdown")
-LOAD_AGAIN = "load the previous file again instead"
-CONCURRENT = "another import or roll-back of the same data is running; try again"
+CONCURRENT = Reason(N_("another import or roll-back of the same data is running; try again"))
 
 
 class Refused(Exception):
@@ -111,21 +112,36 @@ def rollback_refusals(bind: Session | Connection, batch_ids: Iterable[int]) -> d
 def _refusal(batch_id: int, batch, undone_by: int | None) -> str | None:
     """What the batch row alone refuses."""
     if batch is None:
-        return f"there is no import batch {batch_id}"
+        return Reason(N_("there is no import batch {batch_id}"), batch_id=batch_id)
     if batch.status == ROLLED_BACK:
-        by = f" (by import batch {undone_by})" if undone_by is not None else ""
-        return f"import batch {batch_id} is already rolled back{by}"
+        if undone_by is not None:
+            return Reason(
+                N_("import batch {batch_id} is already rolled back (by import batch {by})"),
+                batch_id=batch_id,
+                by=undone_by,
+            )
+        return Reason(N_("import batch {batch_id} is already rolled back"), batch_id=batch_id)
     if batch.status == "checked":
-        return f"import batch {batch_id} was a dry run: it wrote nothing"
+        return Reason(N_("import batch {batch_id} was a dry run: it wrote nothing"), batch_id=batch_id)
     if batch.status == ROLLBACK:
-        return (
-            f"import batch {batch_id} is itself the roll-back of import batch {batch.reverts_batch_id}; "
-            "load that file again instead"
+        return Reason(
+            N_(
+                "import batch {batch_id} is itself the roll-back of import batch {undone}; load that file again instead"
+            ),
+            batch_id=batch_id,
+            undone=batch.reverts_batch_id,
         )
     if batch.status != "loaded":  # e.g. "rejected": an upload whose problems kept it from being written
-        return f"import batch {batch_id} was not loaded ({batch.status}): it wrote nothing to roll back"
+        return Reason(
+            N_("import batch {batch_id} was not loaded ({status}): it wrote nothing to roll back"),
+            batch_id=batch_id,
+            status=batch.status,
+        )
     if batch.kind != "observations":
-        return f"{batch.kind} files replace rows in place and keep no earlier version; {LOAD_AGAIN}"
+        return Reason(
+            N_("{kind} files replace rows in place and keep no earlier version; load the previous file again instead"),
+            kind=batch.kind,
+        )
     return None
 
 
@@ -141,7 +157,11 @@ def _revised_later(bind: Session | Connection, batch_id: int) -> str | None:
     ).one()
     if first is None:
         return None
-    return f"import batch {first} revised {keys} of its values later; roll back import batch {first} first"
+    return Reason(
+        N_("import batch {later} revised {keys} of its values later; roll back import batch {later} first"),
+        later=first,
+        keys=keys,
+    )
 
 
 def _revert(session: Session, batch_id: int) -> tuple[int, int, set[str], set[str]]:

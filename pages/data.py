@@ -45,6 +45,7 @@ from data_loaders import cached
 from data_loaders.cached import query
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.queries import catalogue, common
+from data_loaders.reasons import in_language
 from data_loaders.rollback import rollback_batch, rollback_refusals
 from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
@@ -202,7 +203,7 @@ def confirm_rollback(clicks: int | None, batch_id: int | None, search: str | Non
         text = t("Batch {id} rolled back: {n} values restored.").format(id=batch_id, n=report.restored)
         message = dbc.Alert(text, color="success", className="small rollback-done")
     else:
-        message = dbc.Alert(report.reason, color="warning", className="small rollback-refused")
+        message = dbc.Alert(in_language(report.reason, t), color="warning", className="small rollback-refused")
     frame, refused = _audit()
     return message, audit.audit_body(frame, lang, refused)
 

@@ -9,6 +9,7 @@ back with plain SQL) and is itself a batch in the list; staff, viewers and anony
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from datetime import datetime
 from pathlib import Path
@@ -107,7 +108,10 @@ def test_an_admin_sees_a_button_or_the_reason_per_batch(seeded_engine):
     body = audit_body(frame, "en", refusals)
     buttons = [c.id for c in _walk(html.Div(body)) if isinstance(c, html.Button) and isinstance(c.id, dict)]
     assert buttons == [{"type": ROLLBACK_BUTTON, "index": ids[0]}, {"type": ROLLBACK_BUTTON, "index": ids[2]}]
-    assert _cell_texts(_rows(html.Div(body))[1])[-1] == "A later batch revised the same values."
+    refused = _rows(html.Div(body))[1].children[-1]  # the reason behind "not possible", one click away
+    (details,) = [c for c in _walk(refused) if isinstance(c, html.Details)]
+    assert details.children[0].children == "not possible"
+    assert details.children[1] == "A later batch revised the same values."
     assert any(getattr(c, "id", None) == "rollback-confirm" for c in _walk(html.Div(body)))
 
 
@@ -328,3 +332,13 @@ def test_an_admin_without_the_csrf_header_is_refused(app, revised):
     response = client.post("/_dash-update-component", json=_confirm(batch_id))
     assert response.status_code in (400, 403)
     assert _counts(engine) == before and _value(engine) == 41.5
+
+
+def test_a_refusal_reads_in_the_ui_language():
+    from data_loaders.reasons import Reason, in_language
+
+    reason = Reason("import batch {batch_id} was a dry run: it wrote nothing", batch_id=7)
+    assert reason == "import batch 7 was a dry run: it wrote nothing"  # the CLI's and the log's text
+    assert pickle.loads(pickle.dumps(reason)).params == {"batch_id": 7}  # through the query cache
+    russian = in_language(reason, translator("ru"))
+    assert "7" in russian and russian != reason
