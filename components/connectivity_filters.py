@@ -22,22 +22,18 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse_filters(
-    params: dict, periods: list[str], districts: dict[str, str], latest_complete: str | None = None
-) -> dict:
+def parse_filters(params: dict, periods: list[str], districts: dict[str, str]) -> dict:
     """The view's filters from the query string; anything unknown or malformed falls back to the default.
 
     Args:
         params: the query-string values.
         periods: the quarters with data, oldest first.
         districts: district code -> region code.
-        latest_complete: the newest complete quarter, the default end of the view (else the newest).
     """
     metric = _text(params.get("metric"))
     first, last = _text(params.get("from")), _text(params.get("to"))
     first = first if first in periods else (periods[0] if periods else None)
-    default_last = latest_complete if latest_complete in periods else (periods[-1] if periods else None)
-    last = last if last in periods else default_last
+    last = last if last in periods else (periods[-1] if periods else None)
     if first and last and first > last:
         first, last = last, first
     region, district = _text(params.get("region")), _text(params.get("district"))

@@ -70,8 +70,7 @@ def read_filters(params: dict) -> dict:
     """The filters of the query-string values, validated against the periods and districts held."""
     lang = params.get("lang")
     geos = query(common.geos, "district", normalise(lang if isinstance(lang, str) else None))
-    districts = dict(zip(geos["code"], geos["parent_code"], strict=True))
-    return parse_filters(params, query(connectivity.periods), districts, query(connectivity.latest_complete_period))
+    return parse_filters(params, query(connectivity.periods), dict(zip(geos["code"], geos["parent_code"], strict=True)))
 
 
 @view_page(PATH)

@@ -168,20 +168,6 @@ def priorities(
     return frame
 
 
-def latest_complete_period(engine: Engine, indicator_code: str = COVERAGE_4G) -> str | None:
-    """The newest period whose reporting districts hold the complete share of the population: the
-    view a visitor gets by default, so a quarter that two districts have reported so far does not
-    become the national picture (it stays one click away)."""
-    stmt = select(func.max(R.period)).where(
-        R.indicator_code == indicator_code,
-        R.breakdown == "total",
-        R.level == "country",
-        R.share >= COMPLETE_SHARE - 1e-12,
-    )
-    with engine.connect() as connection:
-        return connection.execute(stmt).scalar()
-
-
 def periods(engine: Engine, indicator_code: str = COVERAGE_4G) -> list[str]:
     """The periods that have current observations of an indicator, oldest first: those the
     coverage units reported (the rollup's country rows) and those of every other geo."""

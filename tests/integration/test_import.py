@@ -132,11 +132,7 @@ def test_import001_staff_check_fix_and_load_a_file_then_an_admin_rolls_it_back(d
     click_when_clickable(dash_duo, dash_duo.find_element("#import-loaded-alert a"))
     dash_duo.wait_for_element("#conn-kpis", timeout=30)
     assert "/connectivity" in dash_duo.driver.current_url
-    # two districts are no national picture: the view still ends at the newest complete quarter...
     dash_duo.driver.get(dash_duo.server_url + DISTRICT)
-    until(lambda: "43.1" in _kpi_values(dash_duo), timeout=30)
-    # ...and the new quarter is one choice away
-    dash_duo.driver.get(dash_duo.server_url + DISTRICT + "&to=2026-Q4")
     until(lambda: "47.5" in _kpi_values(dash_duo), timeout=30)
 
     # sign out; the admin rolls the batch back on /data
@@ -163,7 +159,7 @@ def test_import001_staff_check_fix_and_load_a_file_then_an_admin_rolls_it_back(d
     undo = dash_duo.find_element("#audit-table tr[data-status='rollback']")
     assert ADMIN in undo.text and f"roll-back of batch {batch_id}" in undo.text
 
-    # the previous value is back on the page: 2026-Q4 is gone, the view falls back to 2026-Q3
-    dash_duo.driver.get(dash_duo.server_url + DISTRICT + "&to=2026-Q4")
+    # the previous value is back on the page: 2026-Q3 is the district's latest quarter again
+    dash_duo.driver.get(dash_duo.server_url + DISTRICT)
     until(lambda: "43.1" in _kpi_values(dash_duo) and "47.5" not in _kpi_values(dash_duo), timeout=30)
     assert foreign_requests(dash_duo) == []

@@ -70,12 +70,3 @@ def test_each_change_touches_only_the_slices_that_read_it():
     assert changed(district="TJ-KT-06") == {PLACE_SLICE, PROFILE_SLICE, OUTLINE_SLICE}  # same region
     assert changed(region="TJ-RA", district=None) == {PLACE_SLICE, PROFILE_SLICE, OUTLINE_SLICE, RANKING_SLICE}
     assert slices_of({**base, "region": "TJ-DU", "district": None})[OUTLINE_SLICE] == {"selected": "TJ-DU"}
-
-
-def test_the_view_ends_at_the_newest_complete_quarter_by_default():
-    """A quarter two districts have reported so far is chosen, never the default."""
-    assert PERIODS[-2] < PERIODS[-1]
-    f = parse_filters({"lang": "en"}, PERIODS, DISTRICTS, latest_complete=PERIODS[-2])
-    assert f["to"] == PERIODS[-2]
-    assert parse_filters({"lang": "en", "to": PERIODS[-1]}, PERIODS, DISTRICTS, PERIODS[-2])["to"] == PERIODS[-1]
-    assert parse_filters({"lang": "en"}, PERIODS, DISTRICTS, latest_complete=None)["to"] == PERIODS[-1]

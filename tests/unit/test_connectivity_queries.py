@@ -137,17 +137,3 @@ def test_seeded_rural_below_total_and_priorities_sorted(seeded_engine):
     top = ranking.iloc[0]
     assert top["uncovered"] == pytest.approx(rows.at[top["geo_code"], "pop"] * (100 - top["value"]) / 100)
     assert len(q.periods(seeded_engine)) == 35
-
-
-def test_the_newest_complete_quarter_is_the_newest_of_the_seed(seeded_engine):
-    """Every seeded quarter is complete, so the default view ends at the newest one."""
-    assert q.latest_complete_period(seeded_engine) == q.periods(seeded_engine)[-1] == "2026-Q3"
-
-
-def test_a_quarter_one_district_reported_is_not_the_newest_complete_one(small, tmp_path):
-    assert q.latest_complete_period(small) == "2025-Q2"  # the three units with a population reported
-    path = tmp_path / "partial.csv"
-    path.write_text(HEADER + f"{FOUR_G},TJ-GB-01,2025-Q3,70,total,,DEMO-SYNTHETIC,\n", encoding="utf-8")
-    assert load_file(small, path, kind="observations").ok
-    assert q.periods(small)[-1] == "2025-Q3"  # there to choose
-    assert q.latest_complete_period(small) == "2025-Q2"  # 1,000 of 10,000 people: not the default
