@@ -19,16 +19,7 @@ from exports.meta import ExportMeta, safe_name, sources_records
 from i18n import N_, normalise, translator
 
 # No plotly logo link: the app must not point users off-site. Snapshots at 2x scale.
-# The modebar keeps zoom and pan only: its camera saved an unlabelled "plot-image.png" (no title,
-# source or synthetic label), so images come from the card's menu alone; nothing offers an upload to
-# a cloud service, since the app never sends data off-site.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "modeBarButtonsToRemove": ["toImage", "sendDataToCloud", "editInChartStudio"],
-}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
 
 # Pattern-matching id types: one callback serves every chart's menu (see pages/_exports.py).
 EXPORT_ITEM = "exp-item"  # {"type", "chart", "fmt"}: a menu entry
