@@ -24,7 +24,8 @@ EXPECTED = {
         "period": "30 Июн 2026",
         "chart": "Сатҳи ишғол дар тӯли вақт",
         "hover": ["30 Июн 2026", "Тамоми парк"],
-        "png": "Боргирии диаграмма ҳамчун PNG",
+        "reset": "Тирҳоро ба ҳолати аввала баргардонидан",
+        "camera": "Боргирии диаграмма ҳамчун PNG",
         "decimal": ",",
     },
     "ru": {
@@ -34,7 +35,8 @@ EXPECTED = {
         "period": "30 июня 2026\u202fг.",
         "chart": "Заполняемость во времени",
         "hover": ["30 июня 2026\u202fг.", "Весь парк"],
-        "png": "Сохранить в формате PNG",
+        "reset": "Сбросить отображение осей к значениям по умолчанию",
+        "camera": "Сохранить в формате PNG",
         "decimal": ",",
     },
     "en": {
@@ -44,7 +46,8 @@ EXPECTED = {
         "period": "June 30, 2026",
         "chart": "Occupancy over time",
         "hover": ["June 30, 2026", "Whole park"],
-        "png": "Download plot as a PNG",
+        "reset": "Reset axes",
+        "camera": "Download plot as a PNG",
         "decimal": ".",
     },
 }
@@ -75,8 +78,12 @@ def _check_language(dash_duo, lang: str, in_url: bool = True) -> None:
     hover = _hover_last_point(dash_duo)
     assert all(text in hover for text in want["hover"]), hover
     assert re.search(rf"\d+\{want['decimal']}\d %", hover), hover  # plotly's number format follows the locale
-    png = dash_duo.find_element("#park-occupancy .modebar-btn[data-title]").get_attribute("data-title")
-    assert png == want["png"]  # plotly's own texts come from assets/plotly-locale-*.js
+    # plotly's own texts come from assets/plotly-locale-*.js; the "Reset axes" button stays in the
+    # modebar (the camera is removed: images come from the card's Download menu)
+    reset = dash_duo.find_element("#park-occupancy .modebar-btn[data-attr='zoom'][data-val='reset']")
+    assert reset.get_attribute("data-title") == want["reset"]
+    titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#park-occupancy .modebar-btn")]
+    assert want["camera"] not in titles, titles  # no unlabelled plot-image.png from the toolbar
     url = dash_duo.driver.current_url
     assert (f"lang={lang}" in url) == in_url and "as_of=2026-06-30" in url and "building=all" in url, url
     assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang
