@@ -15,7 +15,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Output, dcc, html
 
-from exports.chart_data import has_data
 from exports.meta import ExportMeta, safe_name, sources_records
 from i18n import N_, normalise, translator
 
@@ -45,7 +44,6 @@ FORMATS = (
     ("csv", N_("CSV data")),
     ("xlsx", N_("Excel data (XLSX)")),
 )
-IMAGE_FORMATS = ("png", "svg")
 
 
 def chart_key(chart_id: str | dict) -> str:
@@ -53,6 +51,19 @@ def chart_key(chart_id: str | dict) -> str:
     if isinstance(chart_id, dict):
         return safe_name("-".join(str(chart_id[k]) for k in sorted(chart_id)))
     return safe_name(str(chart_id))
+
+
+def data_records(data: pd.DataFrame | None) -> dict | None:
+    """The chart's table as JSON-safe ``{"columns", "rows"}`` (dates as ISO text, NaN as null)."""
+    if data is None:
+        return None
+    frame = data.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in frame.values.tolist()]
+    return {"columns": [str(c) for c in frame.columns], "rows": rows}
 
 
 def is_synthetic(sources: pd.DataFrame) -> bool:
@@ -81,13 +92,11 @@ def source_caption(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
 
 
 def export_menu(key: str, lang: str | None = None) -> dbc.DropdownMenu:
-    """The chart's download menu: one entry per format in :data:`FORMATS`; CSV and XLSX only
-    for a chart whose data the server builds (``exports.chart_data``)."""
+    """The chart's download menu: one entry per format in :data:`FORMATS`."""
     t = translator(lang)
     items = [
         dbc.DropdownMenuItem(t(label), id={"type": EXPORT_ITEM, "chart": key, "fmt": fmt}, n_clicks=0)
         for fmt, label in FORMATS
-        if fmt in IMAGE_FORMATS or has_data(key)
     ]
     return dbc.DropdownMenu(
         items,
@@ -110,6 +119,8 @@ class ChartContent:
     sources: pd.DataFrame
     subtitle: str = ""
     lang: str | None = None
+    data: pd.DataFrame | None = None
+    export_name: str | None = None
 
 
 def _part_id(chart_id: str | dict, part: str) -> str:
@@ -134,9 +145,11 @@ def _export_meta(key: str, content: ChartContent) -> dict:
         subtitle=content.subtitle,
         sources=sources_records(content.sources),
         lang=normalise(content.lang),
-        name=safe_name(key),
+        name=safe_name(content.export_name or key),
     ).to_json()
     meta.pop("exported_at")  # stamped when the file is made
+    meta["data"] = data_records(content.data)
+    meta["named"] = content.export_name is not None  # else the file name takes the URL's filters at export time
     return meta
 
 
@@ -160,6 +173,8 @@ def chart_card_of(chart_id: str | dict, content: ChartContent) -> dbc.Card:
         content.sources,
         subtitle=content.subtitle,
         lang=content.lang,
+        data=content.data,
+        export_name=content.export_name,
     )
 
 
@@ -170,6 +185,8 @@ def chart_card(
     sources: pd.DataFrame,
     subtitle: str = "",
     lang: str | None = None,
+    data: pd.DataFrame | None = None,
+    export_name: str | None = None,
 ) -> dbc.Card:
     """A titled card holding one chart, its source caption and its export menu.
 
@@ -180,12 +197,17 @@ def chart_card(
         sources: the sources of the data shown (see :func:`source_caption`).
         subtitle: the active filters, in words.
         lang: UI language.
+        data: exactly the table the chart shows, for CSV/XLSX; when None the exports take the
+            figure's own trace data.
+        export_name: file name stem saying what and which filters, e.g.
+            ``rural-4g-coverage_TJ-KT_2024-Q4``; defaults to the chart id, the URL's filter values
+            and the export date (``conn-map_TJ-KT_2026-11-28.png``).
 
     Returns:
         A ``dbc.Card`` with class ``chart-card``.
     """
     key = chart_key(chart_id)
-    content = ChartContent(title, figure, sources, subtitle, lang)
+    content = ChartContent(title, figure, sources, subtitle, lang, data, export_name)
     header_text = [
         html.H2(title, id=_part_id(chart_id, "title"), className="h6 mb-0"),
         html.Div(subtitle, id=_part_id(chart_id, "subtitle"), className="small text-muted chart-subtitle"),
