@@ -33,6 +33,7 @@ from typing import Any
 
 import kaleido
 from choreographer.browsers.chromium import Chromium
+from kaleido._page_generator import PageGenerator
 
 # Seconds one render or print may take before it is abandoned.
 TIMEOUT = 60
@@ -44,6 +45,10 @@ OFFLINE_FLAGS = ("--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP *
 # Choreographer's flags that let a file:// page read any other file (plotly's SVG export then
 # inlined file:///... images as data); kaleido's page and the report print work without them.
 DROPPED_FLAGS = ("--disable-web-security", "--allow-file-access-from-files")
+# The app's plotly.js locales (month names, decimal sign), loaded into the export page after plotly.js,
+# so a figure with ``config.locale`` draws its axes as the dashboard does in the browser.
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+LOCALES = {"ru": ASSETS / "plotly-locale-ru.js", "tg": ASSETS / "plotly-locale-tg.js"}
 
 
 def browser_path() -> str | None:
@@ -76,10 +81,12 @@ class Renderer:
         async def open_browser() -> kaleido.Kaleido:
             # A proxy that does not exist (loopback too): any http(s) request from this browser fails
             # at once, so nothing is fetched even if a figure asks for a local or remote resource.
+            # plotly.js from the installed plotly package, no MathJax (a CDN URL), the app's locales
+            others = [(path.as_uri(), "utf-8") for path in LOCALES.values() if path.is_file()]
             options: dict[str, Any] = {
                 "n": 1,
                 "timeout": TIMEOUT,
-                "mathjax": False,
+                "page_generator": PageGenerator(mathjax=False, others=others),
                 "proxy_server": NO_PROXY,
                 "browser_cls": OfflineChromium,
             }
@@ -133,14 +140,22 @@ class Renderer:
                 self._abandon()
         raise RuntimeError("the export browser stopped twice")
 
-    def figure(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
-        """The figure as ``png`` or ``svg`` bytes, at ``width`` x ``height`` CSS pixels times ``scale``."""
+    def figure(
+        self, figure: Any, fmt: str, width: int, height: int, scale: float = 1, locale: str | None = None
+    ) -> bytes:
+        """The figure as ``png`` or ``svg`` bytes, at ``width`` x ``height`` CSS pixels times ``scale``;
+        with ``locale`` (``ru``, ``tg``) month names and the decimal sign follow plotly.js's locale."""
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        if locale in LOCALES:
+            as_dict = figure.to_dict() if hasattr(figure, "to_dict") else dict(figure)
+            figure = {**as_dict, "config": {**(as_dict.get("config") or {}), "locale": locale}}
         return self._run(lambda k: k.calc_fig(figure, opts=opts))
 
-    def pdf(self, html: str) -> bytes:
-        """The HTML document printed to A4 PDF by the same browser (backgrounds kept)."""
-        return self._run(lambda k: _print_pdf(k, html))
+    def pdf(self, html: str, footer: str | None = None) -> bytes:
+        """The HTML document printed to A4 PDF by the same browser (backgrounds kept); ``footer``
+        is Chromium's footer template (its ``pageNumber``/``totalPages`` spans are filled in), drawn
+        in the page's bottom margin."""
+        return self._run(lambda k: _print_pdf(k, html, footer))
 
     def forget_after_fork(self) -> None:
         """In a forked process (a background job): the parent's browser and loop thread belong to
@@ -164,7 +179,7 @@ class Renderer:
                 self._abandon()
 
 
-async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
+async def _print_pdf(browser: kaleido.Kaleido, html: str, footer: str | None = None) -> bytes:
     """Open the HTML in a new tab from a temporary file, wait for load, print, close the tab."""
     with tempfile.TemporaryDirectory(prefix="tj-report-") as folder:
         page = Path(folder) / "report.html"
@@ -175,10 +190,15 @@ async def _print_pdf(browser: kaleido.Kaleido, html: str) -> bytes:
             loaded = tab.subscribe_once("Page.loadEventFired")
             await tab.send_command("Page.navigate", params={"url": page.as_uri()})
             await asyncio.wait_for(loaded, TIMEOUT)
-            response = await tab.send_command(
-                "Page.printToPDF",
-                params={"printBackground": True, "preferCSSPageSize": True, "paperWidth": 8.27, "paperHeight": 11.69},
-            )
+            params: dict[str, Any] = {
+                "printBackground": True,
+                "preferCSSPageSize": True,
+                "paperWidth": 8.27,
+                "paperHeight": 11.69,
+            }
+            if footer:
+                params |= {"displayHeaderFooter": True, "headerTemplate": "<span></span>", "footerTemplate": footer}
+            response = await tab.send_command("Page.printToPDF", params=params)
         finally:
             await browser.close_tab(tab.target_id)
     if "error" in response:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 
 from exports.meta import ExportMeta
+from exports.report_tables import KPI_HEAD, KpiRow, ReportExtras, ReportTable, strip_hints
 from i18n import LANGUAGES, N_, format_day, translator
 
 CHART_WIDTH, CHART_HEIGHT = 1000, 480
@@ -27,8 +28,6 @@ KIND_LABELS = {
     "partner": N_("partner data"),
     "synthetic": N_("synthetic demo data"),
 }
-# widths of the KPI table's columns: indicator, value, period, target, status with its notes
-KPI_COLUMNS = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in (26, 19, 14, 20, 21)) + "</colgroup>"
 MAX_CHART_HEIGHT = 900  # a tall chart (stacked subplots) keeps its height, up to most of a page
 # Fonts with full Cyrillic (Tajik ҳ ҷ ӣ ӯ қ ғ): Debian's fonts-dejavu-core, installed by the test setup.
 FONT_STACK = "'DejaVu Sans', 'Liberation Sans', 'Noto Sans', sans-serif"
@@ -95,23 +94,6 @@ def collect_charts(layout: object, exported_at: datetime | None = None) -> list[
     return parts
 
 
-@dataclass(frozen=True)
-class KpiLine:
-    """One KPI card's words, as the page shows them (the card is built from the registry)."""
-
-    label: str
-    value: str
-    period: str
-    target: str
-    status: str
-    method: str
-    notes: tuple[str, ...]
-
-
-# the card's parts, by class name (components.kpi_card.kpi_card)
-_NOTE_CLASSES = ("kpi-past-target", "stale-badge", "kpi-provisional", "synthetic-badge")
-
-
 def _text(node: object) -> str:
     """All text inside a component, in order."""
     if isinstance(node, str | int | float):
@@ -119,37 +101,6 @@ def _text(node: object) -> str:
     if isinstance(node, list | tuple):
         return "".join(_text(child) for child in node)
     return _text(getattr(node, "children", None) or "")
-
-
-def _has_class(node: object, name: str) -> bool:
-    return name in (getattr(node, "className", None) or "").split()
-
-
-def collect_kpis(layout: object) -> list[KpiLine]:
-    """Every KPI card in a component tree, in page order, as the words it shows."""
-    lines = []
-    for node in _walk(layout):
-        if not _has_class(node, "kpi-card"):
-            continue
-        inner = list(_walk(list(_children(node))))
-
-        def first(name: str, nodes: list = inner) -> str:
-            return next((_text(n).strip() for n in nodes if _has_class(n, name)), "")
-
-        value = " ".join(part for part in (first("kpi-value"), first("kpi-unit")) if part)
-        notes = tuple(_text(n).strip() for n in inner if any(_has_class(n, c) for c in _NOTE_CLASSES))
-        lines.append(
-            KpiLine(
-                first("kpi-label"),
-                value,
-                first("kpi-period"),
-                first("kpi-target"),
-                first("status-badge"),
-                first("kpi-method").lstrip("· ").strip(),
-                notes,
-            )
-        )
-    return lines
 
 
 def chart_height(figure: dict) -> int:
@@ -171,43 +122,111 @@ def _report_figure(figure: dict) -> go.Figure:
     return fig
 
 
-def _sources(parts: list[ChartPart]) -> list[dict]:
+def _sources(parts: list[ChartPart], more: tuple[dict, ...] = ()) -> list[dict]:
     seen: dict[tuple, dict] = {}
-    for part in parts:
-        for source in part.meta.sources:
-            seen.setdefault((source.get("name"), source.get("licence")), source)
+    for source in [s for part in parts for s in part.meta.sources] + list(more):
+        seen.setdefault((source.get("name"), source.get("licence")), source)
     return list(seen.values())
 
 
 CSS = f"""
-@page {{ size: A4; margin: 14mm 14mm 16mm 14mm; }}
+@page {{ size: A4; margin: 14mm 14mm 18mm 14mm; }}
 body {{ font-family: {FONT_STACK}; color: #222; font-size: 11pt; }}
-.title-page {{ break-after: page; padding-top: 60mm; }}
+.title-page {{ break-after: page; padding-top: 40mm; }}
 .title-page h1 {{ font-size: 24pt; margin: 0 0 6mm; }}
-.title-page .meta {{ color: #555; line-height: 1.6; }}
+.title-page .meta {{ color: #444; line-height: 1.6; }}
+.title-page .meta .label {{ color: #666; }}
+.title-page .link {{ font-family: 'DejaVu Sans Mono', monospace; font-size: 9pt; word-break: break-all; }}
+.notes {{ margin-top: 10mm; font-size: 9.5pt; color: #333; border-left: 3px solid #ffc107; padding-left: 3mm; }}
 .chart {{ break-inside: avoid; margin-bottom: 8mm; }}
 .chart h2 {{ font-size: 13pt; margin: 0 0 1mm; }}
-.chart .subtitle {{ color: #555; font-size: 9.5pt; margin-bottom: 2mm; }}
+.chart .subtitle, .table-block .subtitle {{ color: #555; font-size: 9.5pt; margin-bottom: 2mm; }}
 .chart img {{ width: 100%; border: 1px solid #ddd; }}
 .caption {{ font-size: 8.5pt; color: #444; margin-top: 1mm; }}
 .badge {{ background: #ffc107; color: #222; border-radius: 3px; padding: 0 4px; font-size: 8pt; }}
 .sources {{ break-before: page; }}
-.kpis table {{ border-collapse: collapse; width: 100%; margin-bottom: 6mm; table-layout: fixed; }}
-.kpis td, .kpis th {{ text-align: left; vertical-align: top; padding: 2px 6px; border-bottom: 1px solid #ddd;
-  font-size: 9.5pt; }}
-.kpis td.num {{ font-weight: bold; }}
-.sources td, .sources th {{ text-align: left; padding: 2px 6px; border-bottom: 1px solid #ddd; font-size: 9.5pt; }}
+table.data {{ border-collapse: collapse; width: 100%; margin-bottom: 3mm; }}
+table.data thead {{ display: table-header-group; }}
+table.data tr {{ break-inside: avoid; }}
+table.data th {{ background: #eef1f5; }}
+table.data td, table.data th {{ text-align: left; vertical-align: top; padding: 2px 4px; border-bottom: 1px solid #ddd;
+  font-size: 8.5pt; overflow-wrap: break-word; }}
+table.data td.num, table.data th.num {{ text-align: right; }}
+.kpis table.data {{ table-layout: fixed; }}
+.kpis table.data td, .kpis table.data th {{ font-size: 8pt; padding: 2px 3px; }}
+.kpis td.value {{ font-weight: bold; }}
+.table-block {{ margin: 6mm 0 8mm; }}
+.table-block h2, .kpis h2 {{ font-size: 13pt; margin: 0 0 1mm; }}
 """
+# widths of the KPI table's columns: indicator, value, period, change, target, status, method, source
+KPI_WIDTHS = (17, 13, 9, 12, 11, 11, 10, 17)
 
 
-def _kpi_row(kpi: KpiLine) -> str:
-    """A table row: the status cell also names its method and the card's notes."""
+def _table(
+    head: tuple[str, ...], rows: list[str], widths: tuple[int, ...] = (), numeric: frozenset = frozenset()
+) -> str:
+    """A table whose header repeats on every printed page and whose rows never split."""
     esc = html.escape
-    small = "".join(f"<br><small>{esc(text)}</small>" for text in (kpi.method, *kpi.notes) if text)
+    cols = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup>" if widths else ""
+    cells = "".join(f"<th class='{'num' if i in numeric else ''}'>{esc(h)}</th>" for i, h in enumerate(head))
+    return f"<table class='data'>{cols}<thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _kpi_row(kpi: KpiRow) -> str:
+    esc = html.escape
+    notes = "".join(f"<br><small>{esc(note)}</small>" for note in kpi.notes)
+    cells = (kpi.period, kpi.change, kpi.target, kpi.status, kpi.method, kpi.source)
     return (
-        f"<tr><td>{esc(kpi.label)}</td><td class='num'>{esc(kpi.value)}</td><td>{esc(kpi.period)}</td>"
-        f"<td>{esc(kpi.target)}</td><td>{esc(kpi.status)}{small}</td></tr>"
+        f"<tr class='kpi-row'><td>{esc(kpi.label)}{notes}</td><td class='value'>{esc(kpi.value)}</td>"
+        + "".join(f"<td>{esc(c)}</td>" for c in cells)
+        + "</tr>"
     )
+
+
+def _table_block(table: ReportTable, lang: str) -> str:
+    esc, t = html.escape, translator(lang)
+    rows = [
+        "<tr>"
+        + "".join(f"<td class='{'num' if i in table.numeric else ''}'>{esc(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in table.rows
+    ]
+    body = _table(table.head, rows, numeric=table.numeric) if rows else f"<p>{esc(t('No rows for these filters.'))}</p>"
+    badge = f"<span class='badge'>{esc(t('synthetic demo data'))}</span> " if table.synthetic else ""
+    caption = f"<div class='caption'>{badge}{esc(table.source)}</div>" if table.source or badge else ""
+    subtitle = f"<div class='subtitle'>{esc(table.subtitle)}</div>" if table.subtitle else ""
+    return f"<section class='table-block'><h2>{esc(table.title)}</h2>{subtitle}{body}{caption}</section>"
+
+
+def _cover(page_title: str, filters, parts: list[ChartPart], extras: ReportExtras, lang: str, when: datetime) -> str:
+    t, esc = translator(lang), html.escape
+
+    def line(label: str, value: str, css: str = "") -> str:
+        return f"<div><span class='label'>{esc(label)}:</span> <span class='{css}'>{esc(value)}</span></div>"
+
+    lines = [
+        f"<div>{esc(t('Report'))} · {esc(t('Digital Tajikistan · KPI dashboard'))}</div>",
+        line(t("Date"), f"{format_day(when.date(), lang)} ({when:%Y-%m-%d %H:%M} UTC)"),
+    ]
+    lines += [line(name, value) for name, value in filters] or [line(t("Filters"), t("none"))]
+    if extras.data_date:
+        lines.append(line(t("Data loaded"), extras.data_date))
+    if extras.latest_period:
+        lines.append(line(t("Latest period"), extras.latest_period))
+    lines.append(line(t("Language"), LANGUAGES[lang]))
+    lines.append(line(t("Charts"), str(len(parts))))
+    if extras.link:
+        lines.append(line(t("Link to this view"), extras.link, "link"))
+    notes = []
+    if extras.synthetic or any(p.meta.synthetic for p in parts):
+        notes.append(t("Figures marked synthetic are demonstration data, not statistics."))
+    if extras.illustrative:
+        notes.append(
+            t("Targets marked illustrative were set by this project for demonstration; they are not official.")
+        )
+    note_block = "<div class='notes'>" + "".join(f"<p>{esc(n)}</p>" for n in notes) + "</div>" if notes else ""
+    meta = f"<div class='meta'>{''.join(lines)}</div>"
+    return f"<section class='title-page'><h1>{esc(page_title)}</h1>{meta}{note_block}</section>"
 
 
 def report_html(
@@ -217,43 +236,30 @@ def report_html(
     images: list[bytes],
     lang: str,
     generated_at: datetime,
-    kpis: list[KpiLine] = (),
+    extras: ReportExtras | None = None,
 ) -> str:
     """The report as a standalone HTML document (images inlined, no outside requests).
 
     Args:
         page_title: the page's title in ``lang``.
-        filters: the active filters as (name, value) pairs.
+        filters: the active filters in words, as (name, value) pairs.
         parts: the charts, in page order.
         images: one SVG per chart, same order.
         lang: report language.
         generated_at: when the report was made.
-        kpis: the page's KPI cards, in page order.
+        extras: the page's KPI rows, tables, data date, link and notes (``exports.report_tables``).
 
     Returns:
         HTML text.
     """
     t = translator(lang)
     esc = html.escape
-    filter_text = ", ".join(f"{esc(k)} = {esc(v)}" for k, v in filters) or esc(t("none"))
-    blocks = [
-        f"<section class='title-page'><h1>{esc(page_title)}</h1><div class='meta'>"
-        f"<div>{esc(t('Report'))} · {esc(t('Digital Tajikistan · KPI dashboard'))}</div>"
-        f"<div>{esc(t('Date'))}: {esc(format_day(generated_at.date(), lang))} "
-        f"({generated_at:%Y-%m-%d %H:%M} UTC)</div>"
-        f"<div>{esc(t('Filters'))}: {filter_text}</div>"
-        f"<div>{esc(t('Language'))}: {esc(LANGUAGES[lang])}</div>"
-        f"<div>{esc(t('Charts'))}: {len(parts)}</div></div></section>"
-    ]
-    if kpis:
-        head = "".join(
-            f"<th>{esc(t(h))}</th>" for h in (N_("Indicator"), N_("Value"), N_("Period"), N_("Target"), N_("Status"))
-        )
-        rows = "".join(_kpi_row(k) for k in kpis)
-        blocks.append(
-            f"<section class='kpis'><h2>{esc(t('Key indicators'))}</h2><table>{KPI_COLUMNS}<tr>{head}</tr>{rows}"
-            "</table></section>"
-        )
+    extras = extras or ReportExtras()
+    blocks = [_cover(page_title, filters, parts, extras, lang, generated_at)]
+    if extras.kpis:
+        head = tuple(t(h) for h in KPI_HEAD)
+        table = _table(head, [_kpi_row(k) for k in extras.kpis], KPI_WIDTHS)
+        blocks.append(f"<section class='kpis'><h2>{esc(t('Key indicators'))}</h2>{table}</section>")
     if not parts:
         blocks.append(f"<p>{esc(t('This page has no charts for these filters.'))}</p>")
     for part, image in zip(parts, images, strict=True):
@@ -262,22 +268,35 @@ def report_html(
         data_uri = "data:image/svg+xml;base64," + base64.b64encode(image).decode("ascii")
         blocks.append(
             f"<section class='chart'><h2>{esc(meta.title)}</h2>"
-            f"<div class='subtitle'>{esc(meta.subtitle)}</div>"
+            f"<div class='subtitle'>{esc(strip_hints(meta.subtitle, lang))}</div>"
             f"<img src='{data_uri}' alt='{esc(meta.title)}'>"
             f"<div class='caption'>{badge}{esc(meta.source_line())}</div></section>"
         )
-    rows = "".join(
+    blocks += [_table_block(table, lang) for table in extras.tables]
+    rows = [
         f"<tr><td>{esc(s.get('name', ''))}</td><td>{esc(s.get('licence', ''))}</td>"
         f"<td>{esc(t(KIND_LABELS.get(s.get('kind', ''), s.get('kind', ''))))}</td></tr>"
-        for s in _sources(parts)
-    )
+        for s in _sources(parts, extras.sources)
+    ]
     blocks.append(
-        f"<section class='sources'><h2>{esc(t('Sources'))}</h2><table><tr><th>{esc(t('Source'))}</th>"
-        f"<th>{esc(t('Licence'))}</th><th>{esc(t('Kind'))}</th></tr>{rows}</table></section>"
+        f"<section class='sources'><h2>{esc(t('Sources'))}</h2>"
+        f"{_table((t('Source'), t('Licence'), t('Kind')), rows)}</section>"
     )
     return (
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{esc(page_title)}</title>"
         f"<style>{CSS}</style></head><body>{''.join(blocks)}</body></html>"
+    )
+
+
+def page_footer(lang: str) -> str:
+    """The printed page's footer: "page N of M" in the report's language (Chromium fills the spans)."""
+    t = translator(lang)
+    text = html.escape(t("Page {page} of {pages}"))
+    text = text.replace("{page}", "<span class='pageNumber'></span>").replace(
+        "{pages}", "<span class='totalPages'></span>"
+    )
+    return (
+        f"<div style='font-size:8pt; font-family:{FONT_STACK}; color:#555; width:100%; text-align:center;'>{text}</div>"
     )
 
 
@@ -287,9 +306,11 @@ def report_pdf(
     layout: object,
     lang: str,
     progress: Callable[[int, int], None] | None = None,
+    extras: ReportExtras | None = None,
 ) -> bytes:
-    """Render a page's KPI table and charts and print the report to PDF with the shared browser;
-    ``progress(done, total)`` is told after each chart and after the print (a background job's bar)."""
+    """Render a page's charts, add its KPI table and tables (``extras``) and print the report to
+    PDF with the shared browser; ``progress(done, total)`` is told after each chart and after the
+    print (a background job's bar)."""
     from exports.renderer import RENDERER
 
     generated_at = datetime.now(UTC)
@@ -299,8 +320,10 @@ def report_pdf(
     tell(0, total)
     images = []
     for part in parts:
-        images.append(RENDERER.figure(_report_figure(part.figure), "svg", CHART_WIDTH, chart_height(part.figure)))
+        figure = _report_figure(part.figure)
+        images.append(RENDERER.figure(figure, "svg", CHART_WIDTH, chart_height(part.figure), locale=lang))
         tell(len(images), total)
-    pdf = RENDERER.pdf(report_html(page_title, filters, parts, images, lang, generated_at, collect_kpis(layout)))
+    page = report_html(page_title, filters, parts, images, lang, generated_at, extras)
+    pdf = RENDERER.pdf(page, footer=page_footer(lang))
     tell(total, total)
     return pdf

@@ -49,6 +49,7 @@ from components.report_bar import (
 from data_loaders.cached import DatabaseUnavailable
 from exports.meta import safe_name
 from exports.report import report_pdf
+from exports.report_tables import page_extras
 from i18n import N_, language_of, normalise, translator
 from pages._view_routing import PAGE_URL
 from security.rate_limits import RateLimitExceeded, report_limit
@@ -139,10 +140,10 @@ def page_report(
     # a banner and so into a report saying "no charts".
     layout = inspect.unwrap(page["layout"]) if callable(page["layout"]) else page["layout"]
     tree = layout(**{**params, "lang": lang}) if callable(layout) else layout
-    filters = [(k, v) for k, v in params.items() if k != "lang"]
+    extras = page_extras(page["path"], params, lang)
     title = t(page.get("title") or page.get("name") or path)
     stem = safe_name(f"report_{(page['path'].strip('/') or 'overview')}_{lang}_{datetime.now(UTC):%Y-%m-%d}")
-    return report_pdf(title, filters, tree, lang, progress), f"{stem}.pdf"
+    return report_pdf(title, list(extras.filters), tree, lang, progress, extras), f"{stem}.pdf"
 
 
 def _search_of(href: str | None) -> str:
