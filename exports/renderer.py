@@ -49,6 +49,8 @@ DROPPED_FLAGS = ("--disable-web-security", "--allow-file-access-from-files")
 # so a figure with ``config.locale`` draws its axes as the dashboard does in the browser.
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 LOCALES = {"ru": ASSETS / "plotly-locale-ru.js", "tg": ASSETS / "plotly-locale-tg.js"}
+# Kaleido hands plotly.js no config: this script turns the layout's ``tjLocale`` into ``config.locale``.
+LOCALE_HOOK = Path(__file__).resolve().parent / "plotly_locale.js"
 
 
 def browser_path() -> str | None:
@@ -82,7 +84,7 @@ class Renderer:
             # A proxy that does not exist (loopback too): any http(s) request from this browser fails
             # at once, so nothing is fetched even if a figure asks for a local or remote resource.
             # plotly.js from the installed plotly package, no MathJax (a CDN URL), the app's locales
-            others = [(path.as_uri(), "utf-8") for path in LOCALES.values() if path.is_file()]
+            others = [(path.as_uri(), "utf-8") for path in (*LOCALES.values(), LOCALE_HOOK) if path.is_file()]
             options: dict[str, Any] = {
                 "n": 1,
                 "timeout": TIMEOUT,
@@ -148,7 +150,7 @@ class Renderer:
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         if locale in LOCALES:
             as_dict = figure.to_dict() if hasattr(figure, "to_dict") else dict(figure)
-            figure = {**as_dict, "config": {**(as_dict.get("config") or {}), "locale": locale}}
+            figure = {**as_dict, "layout": {**(as_dict.get("layout") or {}), "tjLocale": locale}}
         return self._run(lambda k: k.calc_fig(figure, opts=opts))
 
     def pdf(self, html: str, footer: str | None = None) -> bytes:

@@ -159,7 +159,7 @@ table.data td.num, table.data th.num {{ text-align: right; }}
 .table-block h2, .kpis h2 {{ font-size: 13pt; margin: 0 0 1mm; }}
 """
 # widths of the KPI table's columns: indicator, value, period, change, target, status, method, source
-KPI_WIDTHS = (17, 13, 9, 12, 11, 11, 10, 17)
+KPI_WIDTHS = (16, 13, 8, 12, 11, 11, 13, 16)
 
 
 def _table(
@@ -295,9 +295,8 @@ def page_footer(lang: str) -> str:
     text = text.replace("{page}", "<span class='pageNumber'></span>").replace(
         "{pages}", "<span class='totalPages'></span>"
     )
-    return (
-        f"<div style='font-size:8pt; font-family:{FONT_STACK}; color:#555; width:100%; text-align:center;'>{text}</div>"
-    )
+    style = f"font-size: 8pt; font-family: {FONT_STACK}; color: #555; width: 100%; text-align: center;"
+    return f'<div style="{style}">{text}</div>'  # FONT_STACK quotes its names with single quotes
 
 
 def report_pdf(

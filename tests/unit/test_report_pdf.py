@@ -157,3 +157,18 @@ def test_hints_are_stripped_from_captions():
         assert strip_hints(hinted, lang) == "2026-Q3 · 2026-Q4: provisional"
         plan = f"Whole park · {t('each unit as wide as its floor area; hover or click a unit')}"
         assert strip_hints(plan, lang) == f"Whole park · {t('each unit as wide as its floor area')}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "number"), [("tg", "Янв", "1,5"), ("ru", "Янв.", "1,5"), ("en", "Jan", "1.5")]
+)
+def test_chart_axes_follow_the_report_language(lang, month, number):
+    """Month names and the decimal sign of a drawn chart come from the app's plotly.js locale."""
+    from exports.renderer import RENDERER
+
+    figure = {
+        "data": [{"type": "scatter", "x": ["2025-01-01", "2025-04-01", "2025-07-01"], "y": [1, 1.5, 2]}],
+        "layout": {"xaxis": {"tickformat": "%b %Y"}, "yaxis": {"dtick": 0.5}},
+    }
+    svg = RENDERER.figure(figure, "svg", 600, 300, locale=lang).decode("utf-8")
+    assert f">{month}" in svg and f">{number}<" in svg
