@@ -17,13 +17,12 @@ from exports.meta import ExportMeta
 from exports.renderer import RENDERER, browser_path
 from exports.report import CHART_HEIGHT, MAX_CHART_HEIGHT, chart_height, collect_charts, report_html
 from exports.snapshot import (
-    FOOTER,
     HEIGHT,
     MAX_HEIGHT,
     PNG_SCALE,
-    TOP,
     WIDTH,
     annotated_figure,
+    bands,
     snapshot,
     snapshot_height,
 )
@@ -68,7 +67,7 @@ def test_annotated_figure_carries_title_filters_source_and_date():
     footer = layout["annotations"][-1]["text"]
     t = translator("tg")
     assert "Demo generator (CC0)" in footer and t("synthetic demo data") in footer
-    assert "2026" in footer and "width" not in layout
+    assert "2026" in footer and (layout["width"], layout["height"]) == (WIDTH, snapshot_height(figure, META))
     assert figure["layout"] == {"width": 300, "margin": {"b": 20}}  # the input is untouched
 
 
@@ -82,7 +81,7 @@ def test_annotated_figure_escapes_markup_and_omits_badge_for_real_data():
 @needs_browser
 def test_png_snapshot_is_2x_and_svg_holds_the_provenance():
     png = snapshot(FIGURE, META, "png")
-    assert png_size(png) == (WIDTH * PNG_SCALE, HEIGHT * PNG_SCALE)
+    assert png_size(png) == (WIDTH * PNG_SCALE, snapshot_height(FIGURE, META) * PNG_SCALE)
     words = svg_text(snapshot(FIGURE, META, "svg"))
     for expected in ("Аҳолии фарогирифта бо 4G", "Хатлон · 2024-Q4", "Demo generator (CC0)", "2026"):
         assert expected in words
@@ -110,10 +109,12 @@ def test_collect_charts_finds_every_card_in_page_order():
 
 
 def test_snapshot_height_makes_room_for_tall_figures():
-    assert snapshot_height({"layout": {}}) == HEIGHT
-    assert snapshot_height({"layout": {"height": 300}}) == HEIGHT
-    assert snapshot_height({"layout": {"height": 800}}) == 800 + TOP + FOOTER
-    assert snapshot_height({"layout": {"height": 9000}}) == MAX_HEIGHT
+    assert snapshot_height({"layout": {}}, META) == HEIGHT
+    assert snapshot_height({"layout": {"height": 300}}, META) == HEIGHT
+    tall = {"layout": {"height": 800, "margin": {"t": 10, "b": 10}}}
+    b = bands(tall, META)
+    assert snapshot_height(tall, META) == round(780 + b.top + b.bottom)  # the plot keeps its 780 px
+    assert snapshot_height({"layout": {"height": 9000}}, META) == MAX_HEIGHT
 
 
 def test_chart_height_follows_tall_figures():
