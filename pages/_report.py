@@ -267,3 +267,48 @@ def report_route() -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
+
+
+PROGRESS_ROUTE = "report/progress"
+PROGRESS_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@hooks.route(name=PROGRESS_ROUTE, methods=("GET",))
+def progress_route() -> Response:
+    """``GET /report/progress?period=2026-Q3&lang=tg&format=pdf|xlsx``: every KPI of the registry over
+    the last four quarters up to ``period``. Needs the download permission (a partner's with
+    ``PUBLIC_READ=0``), counts against the report rate limit, and says plainly what is wrong with a
+    period or format it cannot read (400)."""
+    from accounts.roles import DOWNLOAD
+    from accounts.web import can, current_account
+    from exports.progress_report import BAD_FORMAT, BAD_PERIOD, parse_quarter, progress_pdf, progress_xlsx
+
+    if not can(DOWNLOAD):
+        abort(401 if current_account() is None else 403)
+    period, fmt = request.args.get("period", ""), request.args.get("format", "pdf")
+    if parse_quarter(period) is None:
+        text = translator(request.args.get("lang"))(BAD_PERIOD).format(example="2026-Q3")
+        return Response(text, status=400, mimetype="text/plain")
+    if fmt not in PROGRESS_TYPES:
+        return _plain(400, BAD_FORMAT)
+    count_report()  # 429 past this client's rate, one count with the page reports
+    lang = normalise(request.args.get("lang"))
+    started = time.perf_counter()
+    try:
+        content = (progress_pdf if fmt == "pdf" else progress_xlsx)(period, lang)
+    except DatabaseUnavailable as exc:
+        log.warning("progress report not made, the database is unavailable: %s", exc)
+        return _plain(503, NOT_NOW)
+    except Exception:  # no browser, a render that timed out: say so plainly, no traceback
+        log.exception("progress report failed")
+        return _plain(503, NOT_NOW)
+    name = safe_name(f"progress-report_{period}_{lang}") + f".{fmt}"
+    log.info("progress report %s generated in %.1f s", name, time.perf_counter() - started)
+    return Response(
+        content,
+        mimetype=PROGRESS_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
