@@ -159,7 +159,7 @@ table.data td.num, table.data th.num {{ text-align: right; }}
 .table-block h2, .kpis h2 {{ font-size: 13pt; margin: 0 0 1mm; }}
 """
 # widths of the KPI table's columns: indicator, value, period, change, target, status, method, source
-KPI_WIDTHS = (16, 13, 8, 12, 11, 11, 13, 16)
+KPI_WIDTHS = (16, 13, 9, 13, 11, 11, 12, 15)
 
 
 def _table(

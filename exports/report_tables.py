@@ -139,7 +139,7 @@ def kpi_row(key: str, kpi: Kpi, lang: str, source: str = "") -> KpiRow:
         kpi.label,
         value,
         kpi.period,
-        change_text(kpi, lang)[0],
+        change_text(kpi, lang)[0].replace(f" {t('on previous period')}", ""),  # the column says so
         target,
         status,
         method,
