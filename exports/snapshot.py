@@ -77,7 +77,7 @@ def strip_hints(text: str, lang: str | None) -> str:
 def wrap(value: str, size: float, width: float = WIDTH - 2 * PAD, em: float = CHAR_EM) -> list[str]:
     """The text cut into lines that fit ``width`` pixels at font ``size`` (at least one line)."""
     chars = max(int(width / (size * em)), 10)
-    return textwrap.wrap(value, chars) or [""]
+    return textwrap.wrap(value, chars, break_on_hyphens=False) or [""]
 
 
 def _lines_html(lines: list[str]) -> str:

@@ -7,6 +7,7 @@ written out here, not taken from exports.snapshot.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import plotly.graph_objects as go
@@ -219,3 +220,72 @@ def test_it_by_region_snapshot_fits_long_region_names_and_sources(app):
     b = assert_no_overlap(figure)
     longest = max(len(name) for name in part.figure["data"][0]["y"])
     assert b["plot"][0] >= longest * 13 * 0.55  # the left margin holds the region names
+
+
+# ------------------------------------------------- the same, measured in the rendered SVG
+
+NUMBER = r"(-?[\d.]+)"
+
+
+def _svg_boxes(svg: str) -> dict[str, tuple[float, float, float, float]]:
+    """Rectangles plotly.js drew: the footer (the last annotation, its real text width), the plot
+    area, the subtitle, the x axis title and a colour bar (missing ones left out)."""
+    found = {}
+    size = re.search(rf'<svg[^>]* width="{NUMBER}" height="{NUMBER}"', svg)
+    found["image"] = (0, 0, float(size[1]), float(size[2]))
+    notes = re.findall(
+        rf'class="annotation-text-g"[^>]*><g class="cursor-pointer" transform="translate\({NUMBER},{NUMBER}\)">'
+        rf'<rect class="bg" x="{NUMBER}" y="{NUMBER}" width="{NUMBER}" height="{NUMBER}"',
+        svg,
+    )
+    x, y, _, _, w, h = map(float, notes[-1])
+    found["footer"] = (x, y, x + w, y + h)
+    plot = re.search(
+        rf'class="axesclip" id="clip\w+y"><rect x="{NUMBER}" y="{NUMBER}" width="{NUMBER}" height="{NUMBER}"', svg
+    )
+    found["plot"] = (0, float(plot[2]), 0, float(plot[2]) + float(plot[4]))
+    subtitle = re.search(rf'<text class="gtitle-subtitle" x="{NUMBER}" y="{NUMBER}"[^>]*>(.*?)</text>', svg)
+    if subtitle:
+        lines = subtitle[3].count("<tspan") or 1
+        bottom = float(subtitle[2]) + 0.7 * 13 + (lines - 1) * 1.3 * 13 + 0.3 * 13
+        found["subtitle"] = (0, float(subtitle[2]), 0, bottom)
+    xtitle = re.search(rf'class="xtitle" x="{NUMBER}" y="{NUMBER}"[^>]*font-size: {NUMBER}px', svg)
+    if xtitle:
+        found["xtitle"] = (0, float(xtitle[2]) - float(xtitle[3]), 0, float(xtitle[2]) + 0.3 * float(xtitle[3]))
+    bar = re.search(
+        rf'colorbar" transform="translate\({NUMBER},{NUMBER}\)"><rect class="cbbg" x="{NUMBER}" y="{NUMBER}" '
+        rf'height="{NUMBER}"',
+        svg,
+    )
+    if bar:
+        top = float(bar[2]) + float(bar[4])
+        found["colorbar"] = (0, top, 0, top + float(bar[5]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    from exports.renderer import RENDERER, browser_path
+
+    if browser_path() is None:
+        pytest.skip("Chromium is not installed")
+    yield RENDERER
+    RENDERER.close()
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "params"), [("park", "park-floor-plan", {"as_of": "2026-06-30"}), ("connectivity", "conn-map", {})]
+)
+def test_rendered_svg_has_no_caption_over_the_plot(app, renderer, page, name, params):
+    from exports.snapshot import snapshot
+
+    part = _part(app, page, name, "tg", **params)
+    found = _svg_boxes(snapshot(part.figure, part.meta, "svg").decode("utf-8"))
+    footer, image = found["footer"], found["image"]
+    assert footer[0] >= 0 and footer[2] <= image[2] and footer[3] <= image[3], (footer, image)
+    assert found["subtitle"][3] <= found["plot"][1], found
+    assert found["plot"][3] <= footer[1], found
+    for part_below in ("xtitle", "colorbar"):
+        if part_below in found:
+            assert found[part_below][3] <= footer[1], (part_below, found[part_below], footer)
+    assert "xtitle" in found if page == "park" else "colorbar" in found
