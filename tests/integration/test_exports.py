@@ -94,7 +94,8 @@ def test_exp002_report_button_shows_progress_and_downloads_the_pdf(dash_duo, das
     assert dash_duo.find_element("#exp-report-cancel").is_displayed()
     path = until(lambda: downloaded(dash_duo.download_path, "pdf"), timeout=120)
     words = pdf_words(path)
-    assert t("Progress against targets") in words and "theme = park" in words  # this page, these filters
+    # this page, these filters (in words)
+    assert t("Progress against targets") in words and f"{t('Theme')}: {t('IT Park')}" in words
     until(lambda: button.is_enabled(), timeout=10)
     assert not dash_duo.find_element("#exp-report-progress").is_displayed()
     assert dash_duo.find_element("#exp-report-message").text == ""
