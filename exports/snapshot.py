@@ -24,7 +24,8 @@ import textwrap
 from dataclasses import dataclass
 
 from exports.meta import ExportMeta
-from i18n import N_, translator
+from exports.report_tables import strip_hints  # the UI hints a page has no use for (no mouse)
+from i18n import translator
 
 # Size of a snapshot in CSS pixels; PNG is rendered at 2x for slides.
 WIDTH, HEIGHT = 1100, 650
@@ -40,13 +41,6 @@ BOLD_EM = 0.7
 TITLE_SIZE, SUBTITLE_SIZE, FOOTER_SIZE = 18, 13, 11
 SUBTITLE_PADDING_EM = 1.6  # plotly.js puts the subtitle this many of its font sizes below the title
 DEFAULT_FONT = 12  # plotly's layout font size when a figure sets none
-# UI hints in chart subtitles that make no sense on a slide (there is no mouse on paper), as the
-# msgid and how to remove it in any language: None drops the whole text, "; " keeps the part before
-# the last "; " of its translation. TODO: one list with exports/report_tables.CAPTION_HINTS.
-UI_HINTS = (
-    (N_("each unit as wide as its floor area; hover or click a unit"), "; "),
-    (N_("click a district to select it"), None),
-)
 
 
 @dataclass(frozen=True)
@@ -62,16 +56,6 @@ class Box:
         return (
             self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
         )
-
-
-def strip_hints(text: str, lang: str | None) -> str:
-    """The subtitle without the UI hints of :data:`UI_HINTS`, in the meta's language."""
-    t = translator(lang)
-    for msgid, keep_before in UI_HINTS:
-        hinted = t(msgid)
-        plain = hinted.rsplit(keep_before, 1)[0] if keep_before and keep_before in hinted else ""
-        text = text.replace(hinted, plain)
-    return " · ".join(part.strip() for part in text.split(" · ") if part.strip())
 
 
 def wrap(value: str, size: float, width: float = WIDTH - 2 * PAD, em: float = CHAR_EM) -> list[str]:
