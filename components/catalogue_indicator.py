@@ -4,24 +4,23 @@ revisions, breaks in series and sources, with links to the full series in the AP
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from components.catalogue_table import breaks_table, revisions_table, series_table
 from components.catalogue_views import CHART_GEOS, CHART_SERIES, search_link
-from components.chart_card import chart_card, is_synthetic, synthetic_badge
+from components.chart_card import ChartContent, chart_card_of, is_synthetic, synthetic_badge
 from components.figures import empty_figure, line_figure
 from components.provenance import kind_badge, metadata_list, sources_table
 from data_loaders.cached import query
-from data_loaders.queries import catalogue
+from data_loaders.queries import catalogue, common
 from i18n import translator
 
 
-def indicator_view(meta: dict, lang: str) -> html.Div:
-    """One indicator: its metadata, chart, values, revisions, breaks and sources."""
+def series_content(meta: dict, lang: str) -> ChartContent:
+    """The indicator's chart: the total series of a few geographies, highest level first."""
     t = translator(lang)
     code = meta["code"]
-    stats_frame = query(catalogue.catalogue, lang, None, None, code)
-    stats = next((r for r in stats_frame.to_dict("records") if r["code"] == code), None)
     series = query(catalogue.chart_series, code, lang, CHART_GEOS)
     sources = query(catalogue.indicator_sources, code)
     shown_sources = sources[sources["code"].isin(series["source_code"])] if len(series) else sources
@@ -34,6 +33,25 @@ def indicator_view(meta: dict, lang: str) -> html.Div:
         )
     geos = series["geo_code"].nunique() if len(series) else 0
     subtitle = t("Total; {n} geographies shown, highest level first").format(n=geos)
+    return ChartContent(meta["name"], figure, shown_sources, subtitle, lang)
+
+
+def series_rows(meta: dict, lang: str) -> pd.DataFrame:
+    """The values the chart draws, with their flags and sources, as stored."""
+    code = meta["code"]
+    shown = query(catalogue.chart_series, code, lang, CHART_GEOS)
+    geos = sorted(shown["geo_code"].unique()) if len(shown) else ["-"]
+    return query(common.series, code, geos, "total", lang).assign(indicator_code=code, breakdown="total")
+
+
+def indicator_view(meta: dict, lang: str) -> html.Div:
+    """One indicator: its metadata, chart, values, revisions, breaks and sources."""
+    t = translator(lang)
+    code = meta["code"]
+    stats_frame = query(catalogue.catalogue, lang, None, None, code)
+    stats = next((r for r in stats_frame.to_dict("records") if r["code"] == code), None)
+    series = query(catalogue.chart_series, code, lang, CHART_GEOS)
+    sources = query(catalogue.indicator_sources, code)
     revisions = query(catalogue.revisions, code)
     breaks = query(catalogue.breaks, code, lang)
     back = search_link(lang)
@@ -59,14 +77,7 @@ def indicator_view(meta: dict, lang: str) -> html.Div:
                         className="mb-3",
                     ),
                     dbc.Col(
-                        chart_card(
-                            CHART_SERIES,
-                            meta["name"],
-                            figure,
-                            shown_sources,
-                            subtitle=subtitle,
-                            lang=lang,
-                        ),
+                        chart_card_of(CHART_SERIES, series_content(meta, lang)),
                         lg=7,
                         className="mb-3",
                     ),

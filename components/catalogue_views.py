@@ -11,10 +11,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from components.catalogue_table import catalogue_table
-from components.chart_card import chart_card
+from components.chart_card import ChartContent, chart_card_of
 from components.figures import bar_figure
 from components.provenance import KIND_LABELS, THEME_LABELS, sources_table
 from data_loaders.cached import query
@@ -124,6 +125,31 @@ def catalogue_parts(lang: str, theme: str | None, kind: str | None, q: str, unkn
     )
 
 
+def theme_counts(lang: str) -> pd.DataFrame:
+    """Stored observations by theme and kind of source, codes kept and words in the UI language."""
+    t = translator(lang)
+    counts = query(catalogue.theme_counts)
+    return counts.assign(
+        theme_code=counts["theme"],
+        kind_code=counts["kind"],
+        theme=[t(THEME_LABELS.get(v, v)) for v in counts["theme"]],
+        kind=[t(KIND_LABELS.get(v, (v,))[0]) for v in counts["kind"]],
+    )
+
+
+def themes_content(lang: str) -> ChartContent:
+    t = translator(lang)
+    counts = theme_counts(lang)
+    figure = bar_figure(counts, "theme", "observations", color="kind", unit=t("observations"), stacked=False)
+    return ChartContent(
+        t("Stored observations by theme and kind of source"),
+        figure.update_yaxes(type="log", dtick=1),
+        query(catalogue.observation_sources),
+        t("Current revisions only, log scale; derived indicators are computed, not stored"),
+        lang,
+    )
+
+
 def catalogue_view(
     lang: str, theme: str | None, kind: str | None, q: str, unknown: str | None, search: str, audit=None
 ):
@@ -131,12 +157,6 @@ def catalogue_view(
     and ``audit``: the import history (``components.audit_list.audit_section``), drawn by the page."""
     t = translator(lang)
     count, table, alert = catalogue_parts(lang, theme, kind, q, unknown)
-    counts = query(catalogue.theme_counts)
-    counts = counts.assign(
-        theme=[t(THEME_LABELS.get(v, v)) for v in counts["theme"]],
-        kind=[t(KIND_LABELS.get(v, (v,))[0]) for v in counts["kind"]],
-    )
-    figure = bar_figure(counts, "theme", "observations", color="kind", unit=t("observations"), stacked=False)
     return html.Div(
         [
             dcc.Location(id=HISTORY, refresh=False, search=search),
@@ -155,16 +175,7 @@ def catalogue_view(
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_card(
-                            CHART_THEMES,
-                            t("Stored observations by theme and kind of source"),
-                            figure.update_yaxes(type="log", dtick=1),
-                            query(catalogue.observation_sources),
-                            subtitle=t(
-                                "Current revisions only, log scale; derived indicators are computed, not stored"
-                            ),
-                            lang=lang,
-                        ),
+                        chart_card_of(CHART_THEMES, themes_content(lang)),
                         lg=6,
                         className="mb-3",
                     ),

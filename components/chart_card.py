@@ -2,8 +2,9 @@
 names source and licence (with a badge when any of the data is synthetic), and an export menu.
 
 Every chart of every page goes through :func:`chart_card`, so exports and provenance are added
-in one place: the card carries its provenance and the data it shows in a small ``dcc.Store``, and
-one set of global callbacks (``pages/_exports.py``) turns that into PNG, SVG, CSV and XLSX files.
+in one place: the card carries its provenance in a small ``dcc.Store``, and one set of global
+callbacks (``pages/_exports.py``) turns the live figure into PNG and SVG files and, for a chart
+registered in ``exports.chart_data``, builds its CSV and XLSX data on the server from the query.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Output, dcc, html
 
+from exports.chart_data import has_data
 from exports.meta import ExportMeta, safe_name, sources_records
 from i18n import N_, normalise, translator
 
@@ -32,7 +34,7 @@ GRAPH_CONFIG = {
 
 # Pattern-matching id types: one callback serves every chart's menu (see pages/_exports.py).
 EXPORT_ITEM = "exp-item"  # {"type", "chart", "fmt"}: a menu entry
-EXPORT_META = "exp-meta"  # {"type", "chart"}: dcc.Store with provenance and data
+EXPORT_META = "exp-meta"  # {"type", "chart"}: dcc.Store with provenance
 EXPORT_REQUEST = "exp-request"  # {"type", "chart"}: dcc.Store the browser fills with the live figure
 EXPORT_DOWNLOAD = "exp-download"  # {"type", "chart"}: dcc.Download
 CHART_ATTRIBUTE = "data-exp-chart"  # on the div around the graph, so the browser can find the figure
@@ -44,6 +46,7 @@ FORMATS = (
     ("csv", N_("CSV data")),
     ("xlsx", N_("Excel data (XLSX)")),
 )
+IMAGE_FORMATS = ("png", "svg")
 
 
 def chart_key(chart_id: str | dict) -> str:
@@ -51,19 +54,6 @@ def chart_key(chart_id: str | dict) -> str:
     if isinstance(chart_id, dict):
         return safe_name("-".join(str(chart_id[k]) for k in sorted(chart_id)))
     return safe_name(str(chart_id))
-
-
-def data_records(data: pd.DataFrame | None) -> dict | None:
-    """The chart's table as JSON-safe ``{"columns", "rows"}`` (dates as ISO text, NaN as null)."""
-    if data is None:
-        return None
-    frame = data.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    frame = frame.astype(object).where(frame.notna(), None)
-    rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in frame.values.tolist()]
-    return {"columns": [str(c) for c in frame.columns], "rows": rows}
 
 
 def is_synthetic(sources: pd.DataFrame) -> bool:
@@ -92,11 +82,13 @@ def source_caption(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
 
 
 def export_menu(key: str, lang: str | None = None) -> dbc.DropdownMenu:
-    """The chart's download menu: one entry per format in :data:`FORMATS`."""
+    """The chart's download menu: one entry per format in :data:`FORMATS`; CSV and XLSX only
+    for a chart whose data the server builds (``exports.chart_data``)."""
     t = translator(lang)
     items = [
         dbc.DropdownMenuItem(t(label), id={"type": EXPORT_ITEM, "chart": key, "fmt": fmt}, n_clicks=0)
         for fmt, label in FORMATS
+        if fmt in IMAGE_FORMATS or has_data(key)
     ]
     return dbc.DropdownMenu(
         items,
@@ -119,8 +111,6 @@ class ChartContent:
     sources: pd.DataFrame
     subtitle: str = ""
     lang: str | None = None
-    data: pd.DataFrame | None = None
-    export_name: str | None = None
 
 
 def _part_id(chart_id: str | dict, part: str) -> str:
@@ -145,11 +135,9 @@ def _export_meta(key: str, content: ChartContent) -> dict:
         subtitle=content.subtitle,
         sources=sources_records(content.sources),
         lang=normalise(content.lang),
-        name=safe_name(content.export_name or key),
+        name=safe_name(key),
     ).to_json()
     meta.pop("exported_at")  # stamped when the file is made
-    meta["data"] = data_records(content.data)
-    meta["named"] = content.export_name is not None  # else the file name takes the URL's filters at export time
     return meta
 
 
@@ -173,8 +161,6 @@ def chart_card_of(chart_id: str | dict, content: ChartContent) -> dbc.Card:
         content.sources,
         subtitle=content.subtitle,
         lang=content.lang,
-        data=content.data,
-        export_name=content.export_name,
     )
 
 
@@ -185,8 +171,6 @@ def chart_card(
     sources: pd.DataFrame,
     subtitle: str = "",
     lang: str | None = None,
-    data: pd.DataFrame | None = None,
-    export_name: str | None = None,
 ) -> dbc.Card:
     """A titled card holding one chart, its source caption and its export menu.
 
@@ -197,17 +181,12 @@ def chart_card(
         sources: the sources of the data shown (see :func:`source_caption`).
         subtitle: the active filters, in words.
         lang: UI language.
-        data: exactly the table the chart shows, for CSV/XLSX; when None the exports take the
-            figure's own trace data.
-        export_name: file name stem saying what and which filters, e.g.
-            ``rural-4g-coverage_TJ-KT_2024-Q4``; defaults to the chart id, the URL's filter values
-            and the export date (``conn-map_TJ-KT_2026-11-28.png``).
 
     Returns:
         A ``dbc.Card`` with class ``chart-card``.
     """
     key = chart_key(chart_id)
-    content = ChartContent(title, figure, sources, subtitle, lang, data, export_name)
+    content = ChartContent(title, figure, sources, subtitle, lang)
     header_text = [
         html.H2(title, id=_part_id(chart_id, "title"), className="h6 mb-0"),
         html.Div(subtitle, id=_part_id(chart_id, "subtitle"), className="small text-muted chart-subtitle"),

@@ -80,7 +80,7 @@ def _synthetic(lang: str) -> pd.DataFrame:
     return query(common.sources, SYNTHETIC, lang=lang)
 
 
-def _weighted(indicator: str, level: str, code: str, f: dict, breakdown: str = "total") -> pd.DataFrame:
+def weighted(indicator: str, level: str, code: str, f: dict, breakdown: str = "total") -> pd.DataFrame:
     geo_codes = None if level == "country" else [code]
     return query(connectivity.weighted_series, indicator, level, breakdown, geo_codes, f["from"], f["to"])
 
@@ -146,16 +146,16 @@ def profile_metric(metric: str) -> str:
     return "4g" if metric == "uncovered" else metric
 
 
-def _comparison(f: dict, indicator: str) -> pd.DataFrame:
+def comparison(f: dict, indicator: str) -> pd.DataFrame:
     """The metric for the place, its region and the country (or every region when nothing is chosen)."""
     level, code = place_of(f)
-    parts = [_weighted(indicator, "country", "TJ", f).assign(geo_code="TJ")]
+    parts = [weighted(indicator, "country", "TJ", f).assign(geo_code="TJ")]
     if level == "country":
         parts.append(query(connectivity.weighted_series, indicator, "region", "total", None, f["from"], f["to"]))
     else:
-        parts.append(_weighted(indicator, "region", f["region"], f))
+        parts.append(weighted(indicator, "region", f["region"], f))
         if level == "unit" and code != f["region"]:
-            parts.append(_weighted(indicator, "unit", code, f))
+            parts.append(weighted(indicator, "unit", code, f))
     frame = pd.concat(parts, ignore_index=True)
     return frame.assign(label=frame["geo_code"].map(names_of(f["lang"])))
 
@@ -165,7 +165,7 @@ def build_profile(f: dict) -> ChartContent:
     indicator = METRICS[profile_metric(f["metric"])][0]
     meta = query(common.indicator, indicator, f["lang"])
     where, span = place_words(f)
-    figure = comparison_figure(_comparison(f, indicator), meta["unit"], meta["decimals"], f["lang"])
+    figure = comparison_figure(comparison(f, indicator), meta["unit"], meta["decimals"], f["lang"])
     subtitle = f"{t('compared with its region and the country')} · {span}"
     return ChartContent(f"{meta['name']}: {where}", figure, _synthetic(f["lang"]), subtitle, f["lang"])
 
@@ -188,7 +188,7 @@ def build_urban_rural(f: dict) -> ChartContent:
     parts = []
     for indicator, measure in ((connectivity.COVERAGE_4G, t("4G coverage")), (DISTRICT_INTERNET, t("Internet use"))):
         for breakdown, area in (("urban", t("Urban")), ("rural", t("Rural"))):
-            parts.append(_weighted(indicator, level, code, f, breakdown).assign(measure=measure, area=area))
+            parts.append(weighted(indicator, level, code, f, breakdown).assign(measure=measure, area=area))
     unit = query(common.indicator, connectivity.COVERAGE_4G, f["lang"])["unit"]
     figure = urban_rural_figure(pd.concat(parts, ignore_index=True), unit, f["lang"])
     subtitle = f"{t('4G coverage and internet use')} · {span}"

@@ -24,9 +24,11 @@ from metrics.anticipated_progress import assess_kpi
 from metrics.kpis import SHARE, clip, past_targets
 from metrics.status import MET, METHOD, MISSED, NO_DATA, OBSERVED, Progress, assess, decimal_year
 
+BLOCK_PREFIX = "tgt-chart-"  # every block's chart id starts so (its data downloads are one family)
+
 
 def chart_id(code: str, geo: str) -> str:
-    return "tgt-chart-" + f"{code}-{geo}".lower().replace(".", "-")
+    return BLOCK_PREFIX + f"{code}-{geo}".lower().replace(".", "-")
 
 
 BLOCK = "tgt-block"  # pattern-matching id type of a block's column: {"type": BLOCK, "block": its chart id}
@@ -67,6 +69,7 @@ class Block:
     series: pd.DataFrame  # the observed values the targets are judged on
     geo_name: str
     rows: list[dict]
+    geo_code: str = ""  # the place of ``series``: the region, or the targets' own place
 
 
 def assess_block(group: pd.DataFrame, region: str | None, today: date, lang: str) -> Block:
@@ -100,7 +103,7 @@ def assess_block(group: pd.DataFrame, region: str | None, today: date, lang: str
                 "illustrative": bool(target.illustrative),
             }
         )
-    return Block(group, series, geo_name, rows)
+    return Block(group, series, geo_name, rows, geo)
 
 
 def block_content(block: Block, region: str | None, today: date, lang: str) -> ChartContent:

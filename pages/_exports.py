@@ -1,13 +1,16 @@
 """Exports wired into every page, through ``dash.hooks`` so no page has to know about them.
 
-Chart menus (pattern-matching ids from ``components.chart_card``): a clientside callback reads
-the live figure from the browser (whatever the page's callbacks made of it) and the server turns
-it, with the card's stored provenance and data, into a file. CSV is made at once in the callback;
-PNG, SVG (the export browser) and XLSX, which can take seconds, in a background job
-(``background_jobs``) while a "Preparing download…" note shows. What the browser sends is
-untrusted: ``exports.figure_guard`` strips anything the export browser could fetch and refuses
-oversized figures, and each client has a rate limit; both are checked in the web worker before
-a job starts.
+Chart menus (pattern-matching ids from ``components.chart_card``): a clientside callback sends
+the chart's key, the page's query string and, for an image, the live figure from the browser
+(whatever the page's callbacks made of it). PNG and SVG are the figure with the card's stored
+provenance drawn in; CSV and XLSX are built on the server from the query (``exports.chart_data``:
+the page's own parser reads the query string, the chart's registered builder reads the data), so
+no number in a data file comes from the browser. CSV is made at once in the callback; PNG, SVG
+(the export browser) and XLSX, which can take seconds, in a background job (``background_jobs``)
+while a "Preparing download…" note shows. What the browser sends is untrusted:
+``exports.figure_guard`` strips anything the export browser could fetch and refuses oversized
+figures, an unknown chart key is refused, and each client has a rate limit; all are checked in
+the web worker before a job starts.
 
 The report bar and the PDF report are in ``pages._report``, imported here.
 Imported once by ``app.py`` before the app is built (hooks apply to apps created afterwards).
@@ -18,7 +21,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, dcc, hooks, no_update
 from dash.exceptions import PreventUpdate
 from flask import current_app, request
@@ -27,10 +29,10 @@ import background_jobs
 from components.chart_card import EXPORT_DOWNLOAD, EXPORT_ITEM, EXPORT_META, EXPORT_REQUEST
 from components.report_bar import BUSY_HIDDEN, BUSY_SHOWN, EXPORT_BUSY
 from config import Config
+from exports import chart_data
 from exports.figure_guard import FigureRefused, safe_figure
 from exports.meta import ExportMeta, file_name, with_filters
 from exports.snapshot import snapshot
-from exports.tables import csv_bytes, figure_table, xlsx_bytes
 from pages import _report  # noqa: F401 - registers the report bar, its job and the report route
 from security.rate_limits import RateLimitExceeded, export_limit
 
@@ -43,6 +45,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 AT_ONCE = ("csv",)  # made in the callback; the other formats in a background job
+DATA_FORMATS = ("csv", "xlsx")  # built on the server from the query; the others from the live figure
 
 # Runs in the browser on a menu click: hand the live figure, plain JSON (typed arrays as lists),
 # with the chosen format to the server callback.
@@ -66,8 +69,11 @@ hooks.clientside_callback(
         };
         const selector = '[data-exp-chart="' + CSS.escape(trigger.chart) + '"] .js-plotly-plot';
         const gd = document.querySelector(selector);
-        const figure = gd ? {data: plain(gd.data || []), layout: plain(gd.layout || {})} : null;
-        return {fmt: trigger.fmt, figure: figure, search: window.location.search, at: Date.now()};
+        const image = trigger.fmt === 'png' || trigger.fmt === 'svg';
+        const figure = gd && image ? {data: plain(gd.data || []), layout: plain(gd.layout || {})} : null;
+        return {
+            fmt: trigger.fmt, chart: trigger.chart, figure: figure, search: window.location.search, at: Date.now()
+        };
     }
     """,
     Output({"type": EXPORT_REQUEST, "chart": MATCH}, "data"),
@@ -85,8 +91,8 @@ def export_file(
     """The bytes and file name for one chart export request.
 
     Args:
-        request_data: ``{"fmt", "figure", "search"}`` from the browser (untrusted).
-        meta_data: the card's stored provenance and data (from the browser too).
+        request_data: ``{"fmt", "chart", "figure", "search"}`` from the browser (untrusted).
+        meta_data: the card's stored provenance (from the browser too): images only.
         max_points: most array items the figure may hold.
         max_traces: most traces the figure may hold.
 
@@ -95,28 +101,36 @@ def export_file(
 
     Raises:
         FigureRefused: the figure is too large or not a chart this app draws.
+        KeyError: data asked for a chart that offers none.
     """
     fmt = request_data.get("fmt")
     if fmt not in MEDIA_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
+    search = request_data.get("search")
+    if fmt in DATA_FORMATS:
+        return chart_data.data_file(request_data.get("chart"), search if isinstance(search, str) else None, fmt)
     meta = ExportMeta.from_json(meta_data)
-    if not meta_data.get("named"):
-        meta = replace(meta, name=with_filters(meta.name, request_data.get("search")))
+    if chart_data.has_data(meta.name):
+        entry = chart_data.get(meta.name)
+        meta = replace(meta, name=entry.stem(entry.parse(search if isinstance(search, str) else None)))
+    else:
+        meta = replace(meta, name=with_filters(meta.name, search))
     figure = safe_figure(request_data.get("figure") or {"data": [], "layout": {}}, max_points, max_traces)
-    if fmt in ("png", "svg"):
-        return snapshot(figure, meta, fmt), file_name(meta, fmt)
-    stored = meta_data.get("data")
-    table = pd.DataFrame(stored["rows"], columns=stored["columns"]) if stored else figure_table(figure)
-    build = csv_bytes if fmt == "csv" else xlsx_bytes
-    return build(table, meta), file_name(meta, fmt)
+    return snapshot(figure, meta, fmt), file_name(meta, fmt)
 
 
 def _admitted(request_data: dict, meta_data: dict) -> dict:
-    """The request with its figure through the guard, counted against the client's export rate;
-    ``PreventUpdate`` (nothing is sent, the page goes on) past the rate or for a refused figure."""
+    """The request counted against the client's export rate, its figure through the guard (an
+    image) or its chart checked for a data download (CSV, XLSX: no figure is kept);
+    ``PreventUpdate`` (nothing is sent, the page goes on) past the rate or when refused."""
     config = current_app.config
+    for_data = request_data.get("fmt") in DATA_FORMATS
     try:
+        if for_data and not chart_data.has_data(request_data.get("chart")):
+            raise FigureRefused("no data download for this chart")
         with export_limit():
+            if for_data:
+                return {**request_data, "figure": None}
             figure = request_data.get("figure") or {"data": [], "layout": {}}
             guarded = safe_figure(figure, config["EXPORT_MAX_POINTS"], config["EXPORT_MAX_TRACES"])
     except RateLimitExceeded as exc:

@@ -20,6 +20,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+import components.connectivity_data as data
 import components.connectivity_views as views
 from components.chart_card import chart_card_of, chart_outputs, chart_values
 from components.connectivity_filters import (
@@ -41,6 +42,8 @@ from components.query_string import query_params, search_string
 from data_loaders import boundaries
 from data_loaders.cached import query
 from data_loaders.queries import common, connectivity
+from exports.chart_data import ChartData
+from exports.chart_data import register as register_data
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -232,3 +235,19 @@ def update_urban_rural(f: dict) -> tuple:
 def update_ranking(f: dict) -> tuple:
     ranking, subtitle = views.build_ranking(f)
     return priority_rows(ranking), subtitle
+
+
+def filters_of(search: str | None) -> dict:
+    """The filters of a query string (``?region=TJ-KT&…``), validated as ``layout`` does."""
+    return read_filters(query_params(search))
+
+
+def _data(chart: str, rows, content, stem) -> None:
+    register_data(ChartData(chart, PATH, filters_of, rows, content, stem, CONTROLLED))
+
+
+_data(MAP, data.map_rows, views.build_map, data.map_stem)
+_data(PROFILE, data.profile_rows, views.build_profile, lambda f: data.place_stem(f"{f['metric']}-profile", f))
+_data(TECHMIX, data.techmix_rows, views.build_techmix, lambda f: data.place_stem("technology-mix", f))
+_data(URBAN_RURAL, data.urban_rural_rows, views.build_urban_rural, lambda f: data.place_stem("urban-rural", f))
+_data(BENCHMARK, data.benchmark_rows, lambda f: views.build_benchmark(f["lang"]), lambda f: "tajikistan-and-neighbours")

@@ -28,9 +28,11 @@ from sqlalchemy import Engine
 from accounts.roles import ROLLBACK
 from accounts.web import can, current_account, requires
 from components import audit_list as audit
-from components.catalogue_indicator import indicator_view
+from components.catalogue_indicator import indicator_view, series_content, series_rows
 from components.catalogue_views import (
     ALERT,
+    CHART_SERIES,
+    CHART_THEMES,
     COUNT,
     HISTORY,
     KIND,
@@ -40,6 +42,8 @@ from components.catalogue_views import (
     THEME,
     catalogue_parts,
     catalogue_view,
+    theme_counts,
+    themes_content,
 )
 from data_loaders import cached
 from data_loaders.cached import query
@@ -47,6 +51,8 @@ from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.queries import catalogue, common
 from data_loaders.reasons import in_language
 from data_loaders.rollback import rollback_batch, rollback_refusals
+from exports.chart_data import ChartData, stem_of
+from exports.chart_data import register as register_data
 from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -226,4 +232,44 @@ clientside_callback(
     State(KIND, "options"),
     State(SEARCH, "maxLength"),
     prevent_initial_call=True,
+)
+
+
+def _indicator(f: dict) -> dict:
+    """The indicator a series download is for; ``KeyError`` on the catalogue (no indicator)."""
+    if not f["indicator"]:
+        raise KeyError("no indicator in the query string")
+    return f["indicator"]
+
+
+THEME_COLUMNS = {
+    "theme_code": N_("Theme code"),
+    "theme": N_("Theme"),
+    "kind_code": N_("Kind code"),
+    "kind": N_("Kind of source"),
+    "observations": N_("Observations"),
+}
+register_data(
+    ChartData(
+        CHART_SERIES,
+        "/data",
+        filters_of,
+        lambda f: series_rows(_indicator(f), f["lang"]),
+        lambda f: series_content(_indicator(f), f["lang"]),
+        lambda f: stem_of(_indicator(f)["code"].lower().replace(".", "-")),
+        ("indicator",),
+    )
+)
+register_data(
+    ChartData(
+        CHART_THEMES,
+        "/data",
+        filters_of,
+        lambda f: theme_counts(f["lang"]),
+        lambda f: themes_content(f["lang"]),
+        lambda f: "stored-observations-by-theme",
+        tidy=False,
+        columns=THEME_COLUMNS,
+        row_sources=False,
+    )
 )

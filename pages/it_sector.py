@@ -15,6 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+import components.it_sector_data as data
 import components.it_sector_layout as frame
 import components.it_sector_views as views
 from components.chart_card import chart_card_of, chart_outputs, chart_values
@@ -24,6 +25,8 @@ from components.kpi_card import kpi_card
 from components.query_string import query_params, search_string
 from data_loaders.cached import query
 from data_loaders.queries import common, it_sector
+from exports.chart_data import ChartData, stem_of
+from exports.chart_data import register as register_data
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -222,3 +225,34 @@ clientside_callback(
     State(frame.REGIONS, "figure"),
     prevent_initial_call=True,
 )
+
+
+def _data(chart: str, rows, content, stem, columns: dict | None = None) -> None:
+    entry = ChartData(chart, "/it-sector", filters_of, rows, content, stem, QUERY_KEYS, columns is None, columns or {})
+    register_data(entry)
+
+
+QUERY_KEYS = ("from", "to", "region", "subsector", "park", "measure", "view")
+_data(frame.GROWTH, data.growth_rows, views.growth, data.growth_stem)
+_data(
+    frame.SIZES,
+    data.sizes_rows,
+    views.sizes,
+    lambda f: stem_of("it-company-sizes", *data.filter_parts(f), f["last"]),
+    data.SIZE_COLUMNS,
+)
+_data(
+    frame.FLOWS,
+    data.flows_rows,
+    views.flows,
+    lambda f: stem_of("it-companies-founded-closed", *data.filter_parts(f), f"{f['first']}--{f['last']}"),
+    data.FLOW_COLUMNS,
+)
+_data(
+    frame.REGIONS,
+    data.regions_rows,
+    views.regions,
+    lambda f: stem_of("it-companies-per-10000-by-region", f["subsector"] or "", f["last"]),
+    data.REGION_COLUMNS,
+)
+_data(frame.HIGHTECH, data.hightech_rows, lambda f: views.hightech(f["lang"]), lambda f: "high-technology-exports")

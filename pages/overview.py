@@ -11,13 +11,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.chart_card import chart_card
+from components.chart_card import ChartContent, chart_card_of
 from components.figures import line_figure
 from components.kpi_card import Kpi, kpi_card
 from components.overview_changes import freshness_table, largest_moves, loads_list, moves_list
+from components.query_string import query_params
 from components.registry_kpi import kpi_from_registry
 from data_loaders.cached import query
 from data_loaders.queries import common, kpis, overview
+from exports.chart_data import ChartData
+from exports.chart_data import register as register_data
 from i18n import N_, normalise, translator
 from metrics import kpis as registry
 from metrics.anticipated_progress import RULE as ESCAP_RULE
@@ -37,6 +40,7 @@ dash.register_page(
 )
 
 NEIGHBOURS = ["TJ", "KG", "UZ", "KZ", "AF"]
+INTERNET_CHART, INTERNET = "overview-internet-users", "IT.NET.USER.ZS"
 # the registry keys shown, per theme; within a theme the worst-off KPI comes first
 CARDS = {
     "connectivity": (
@@ -129,6 +133,39 @@ def _changes(cards: list, lang: str, today: date) -> dbc.Row:
     )
 
 
+def _internet(lang: str):
+    return query(common.series, INTERNET, NEIGHBOURS, "total", lang)
+
+
+def internet_content(lang: str) -> ChartContent:
+    """Internet use in Tajikistan and its neighbours, as the World Bank publishes it."""
+    t = translator(lang)
+    internet = _internet(lang)
+    return ChartContent(
+        t("Individuals using the Internet, Tajikistan and neighbours"),
+        line_figure(internet, "period_start", "value", color="geo_name", unit=t("% of population")),
+        query(common.sources, sorted(internet["source_code"].unique()), lang=lang),
+        t("% of population, 2000 to latest year"),
+        lang,
+    )
+
+
+def _language(search: str | None) -> dict:
+    return {"lang": normalise(query_params(search).get("lang"))}
+
+
+register_data(
+    ChartData(
+        INTERNET_CHART,
+        "/",
+        _language,
+        lambda f: _internet(f["lang"]).assign(indicator_code=INTERNET, breakdown="total"),
+        lambda f: internet_content(f["lang"]),
+        lambda f: "internet-users-tajikistan-and-neighbours",
+    )
+)
+
+
 @view_page("/")  # no filters: a link to the Overview while it is shown leaves it as it is
 @guarded
 def layout(lang: str | None = None, **_query) -> html.Div:
@@ -136,7 +173,6 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     t = translator(lang)
     today = date.today()
     sections = {theme: _worst_first([(key, _kpi(key, lang, today)) for key in keys]) for theme, keys in CARDS.items()}
-    internet = query(common.series, "IT.NET.USER.ZS", NEIGHBOURS, "total", lang)
     return html.Div(
         [
             html.H1(t("Overview"), className="h3 mb-1"),
@@ -160,13 +196,6 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             ),
             html.H2(t("What changed"), className="h5 mt-2"),
             _changes([k for cards in sections.values() for _key, k in cards], lang, today),
-            chart_card(
-                "overview-internet-users",
-                t("Individuals using the Internet, Tajikistan and neighbours"),
-                line_figure(internet, "period_start", "value", color="geo_name", unit=t("% of population")),
-                query(common.sources, sorted(internet["source_code"].unique()), lang=lang),
-                subtitle=t("% of population, 2000 to latest year"),
-                lang=lang,
-            ),
+            chart_card_of(INTERNET_CHART, internet_content(lang)),
         ]
     )

@@ -17,6 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from components import park_data as data
 from components import park_layout
 from components.chart_card import chart_card_of, chart_outputs, chart_values
 from components.park_contents import (
@@ -34,6 +35,8 @@ from components.park_figures import target_trace
 from components.park_panels import filter_tenants, tenant_table, unit_detail
 from data_loaders.cached import query
 from data_loaders.queries import park
+from exports.chart_data import ChartData
+from exports.chart_data import register as register_data
 from i18n import N_, language_of, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -229,3 +232,26 @@ def _show_unit(click, search):
 )
 def _search_tenants(text, records, search):
     return tenant_table(filter_tenants(records or [], text), normalise(language_of(search)))
+
+
+def _data(chart: str, rows, content, what: str, columns: dict | None = None) -> None:
+    register_data(
+        ChartData(
+            chart,
+            "/park",
+            view_of,
+            rows,
+            content,
+            lambda v: data.stem(what, v),
+            QUERY_KEYS,
+            columns is None,
+            columns or {},
+        )
+    )
+
+
+QUERY_KEYS = ("building", "as_of")
+_data(OCCUPANCY_CHART, data.occupancy_rows, occupancy_content, "it-park-occupancy")
+_data(EXPIRIES, data.expiry_rows, expiries_content, "it-park-leases-ending", data.EXPIRY_COLUMNS)
+_data(FLOOR_PLAN, data.unit_rows, floor_plan_content, "it-park-units", data.UNIT_COLUMNS)
+_data(TENANT_MIX, data.mix_rows, tenant_mix_content, "it-park-tenant-mix", data.MIX_COLUMNS)

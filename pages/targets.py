@@ -18,10 +18,21 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from dash.exceptions import PreventUpdate
 
 from components import targets_layout
-from components.targets_blocks import BLOCK, assess_block, block_card, block_column, block_key, column_class
+from components.targets_blocks import (
+    BLOCK,
+    BLOCK_PREFIX,
+    assess_block,
+    block_card,
+    block_column,
+    block_content,
+    block_key,
+    column_class,
+)
 from components.targets_chart import targets_table
+from components.targets_data import block_rows
 from data_loaders.cached import query
 from data_loaders.queries import common, targets
+from exports.chart_data import ChartData, register_family, stem_of
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
 from pages._view_routing import PAGE_URL, page_location, rendered_search, view_page
@@ -166,3 +177,26 @@ def redraw(search: str | None, shown: dict | None) -> tuple:
     classes = [column_class(now[k][0]) if k in now and now[k][0] != now[k][1] else no_update for k in keys]
     children = [now[k][2] if k in now and now[k][2] is not None else no_update for k in keys]
     return table, no_update, classes, children, {**f, "drawn": sorted(drawn)}
+
+
+def _block_of(key: str, f: dict):
+    """The assessed block of a chart key for the filters; ``KeyError`` when the view has none."""
+    group = next((g for g in _groups(f) if block_key(g) == key), None)
+    if group is None:
+        raise KeyError(f"no target block {key!r} for these filters")
+    return assess_block(group, f["region"], date.today(), f["lang"])
+
+
+def _block_data(key: str) -> ChartData:
+    return ChartData(
+        key,
+        "/targets",
+        filters_of,
+        lambda f: block_rows(_block_of(key, f)),
+        lambda f: block_content(_block_of(key, f), f["region"], date.today(), f["lang"]),
+        lambda f: stem_of(key.removeprefix(BLOCK_PREFIX) + "-targets", f["region"] or ""),
+        ("theme", "region"),
+    )
+
+
+register_family(BLOCK_PREFIX, _block_data)

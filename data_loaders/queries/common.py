@@ -84,6 +84,21 @@ def indicator(engine: Engine, code: str, lang: str = "en") -> dict | None:
     return dict(row) if row else None
 
 
+def indicators(engine: Engine, lang: str = "en") -> pd.DataFrame:
+    """Every indicator's name and unit in the UI language, its decimals and its own source.
+    Columns: code, name, unit, decimals, source_code."""
+    lang = _lang(lang)
+    i = m.Indicator
+    stmt = select(
+        i.code,
+        getattr(i, f"name_{lang}").label("name"),
+        getattr(i, f"unit_{lang}").label("unit"),
+        i.decimals,
+        i.source_code,
+    ).order_by(i.code)
+    return read_frame(engine, stmt)
+
+
 def sources(engine: Engine, codes: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
     """Sources with their licence and kind, for captions and the catalogue; ``name`` in the UI
     language where a translation is stored, in English otherwise."""

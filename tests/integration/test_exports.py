@@ -41,7 +41,7 @@ def check_file(path: Path) -> None:
         assert "Source" in words
     elif path.suffix == ".csv":
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        assert rows[0][0] == "Title" and [] in rows and len(rows) > rows.index([]) + 2
+        assert rows[0][:3] == ["Indicator code", "Indicator", "Geography code"] and len(rows) > 2
     else:
         book = openpyxl.load_workbook(io.BytesIO(content))
         assert book.sheetnames == ["Data", "About"] and book["Data"].max_row > 1

@@ -21,7 +21,7 @@ from tests.unit import dash_calls
 
 needs_browser = pytest.mark.skipif(browser_path() is None, reason="Chromium is not installed")
 DOWNLOAD_OUTPUT = '{"chart":["MATCH"],"type":"exp-download"}.data'
-CHART = "conn-rural"
+CHART = "conn-profile"  # a chart whose data the server builds (CSV, XLSX)
 META = {
     "title": "Rural coverage",
     "subtitle": "Khatlon",
@@ -117,7 +117,7 @@ def export_payload(client, fmt: str, figure: dict | None, meta: dict | None = No
             {
                 "id": {"type": "exp-request", "chart": CHART},
                 "property": "data",
-                "value": {"fmt": fmt, "figure": figure, "search": "?lang=en", "at": time.time()},
+                "value": {"fmt": fmt, "chart": CHART, "figure": figure, "search": "?lang=en", "at": time.time()},
             }
         ],
         [{"id": {"type": "exp-meta", "chart": CHART}, "property": "data", "value": meta or META}],

@@ -44,6 +44,7 @@ LATIN_ALLOWED = {
     "world", "development", "bank", "cc", "by", "odbl", "geoboundaries", "openstreetmap",
     "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie", "utc", "sha",
     "open", "sdg",  # "Open SDG", the platform's proper name
+    "cc0",  # the licence's name (CC0 1.0)
 }  # fmt: skip
 
 
