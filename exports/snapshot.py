@@ -38,8 +38,22 @@ GAP = 12  # between a band and the plot's axis
 LINE = 1.3  # plotly's line spacing, in font sizes
 CHAR_EM = 0.62  # average glyph width (DejaVu Sans, regular), in font sizes; bold is wider
 BOLD_EM = 0.7
+LABEL_EM = 0.66  # for the y axis's tick labels, which decide the left margin
 TITLE_SIZE, SUBTITLE_SIZE, FOOTER_SIZE = 18, 13, 11
 SUBTITLE_PADDING_EM = 1.6  # plotly.js puts the subtitle this many of its font sizes below the title
+CARTESIAN = {
+    "scatter",
+    "scattergl",
+    "bar",
+    "histogram",
+    "box",
+    "violin",
+    "heatmap",
+    "waterfall",
+    "funnel",
+    "candlestick",
+    "ohlc",
+}
 DEFAULT_FONT = 12  # plotly's layout font size when a figure sets none
 
 
@@ -88,8 +102,12 @@ def _text_lines(text: str) -> int:
     return text.count("<br>") + 1 if text else 0
 
 
-def _axes(layout: dict, letter: str) -> list[dict]:
-    return [value or {} for key, value in layout.items() if key.startswith(f"{letter}axis") and isinstance(value, dict)]
+def _axes(layout: dict, letter: str, data: list[dict]) -> list[dict]:
+    """The figure's x or y axes; plotly's default one when a cartesian trace has none in the layout."""
+    axes = [value or {} for key, value in layout.items() if key.startswith(f"{letter}axis") and isinstance(value, dict)]
+    if not axes and any(trace.get("type", "scatter") in CARTESIAN for trace in data):
+        axes = [{}]
+    return axes
 
 
 def _shown(axis: dict) -> bool:
@@ -140,7 +158,7 @@ def _x_axis_height(layout: dict, data: list[dict], plot_width: float) -> float:
     """Pixels below the plot taken by the lowest x axis: tick labels and title (generous)."""
     tick_size = _font_size(layout)
     height = 0.0
-    for axis in _axes(layout, "x"):
+    for axis in _axes(layout, "x", data):
         if not _shown(axis):
             continue
         size = float(((axis.get("tickfont") or {}).get("size")) or tick_size)
@@ -188,7 +206,7 @@ def _y_axis_width(layout: dict, data: list[dict]) -> float:
     """Pixels left of the plot taken by the y axis labels and title (generous)."""
     width = 0.0
     size = _font_size(layout)
-    for axis in _axes(layout, "y"):
+    for axis in _axes(layout, "y", data):
         if not _shown(axis) or axis.get("side") == "right":
             continue
         own = 8.0
@@ -196,7 +214,9 @@ def _y_axis_width(layout: dict, data: list[dict]) -> float:
             labels = _category_labels(data, "y")
             chars = max((len(label) for label in labels), default=0) or _number_label_chars(_numbers(data, "y"), axis)
             tick_size = float((axis.get("tickfont") or {}).get("size") or size)
-            own += chars * tick_size * CHAR_EM + float(axis.get("ticklen") or 5)
+            # Cyrillic labels run wider than the average glyph: a margin too narrow is grown by
+            # plotly and moves the footer off the image's edge, one too wide only costs some room
+            own += chars * tick_size * LABEL_EM + float(axis.get("ticklen") or 5) + 12
         title = _title_text(axis)
         if title:
             title_size = float(((axis.get("title") or {}).get("font") or {}).get("size") or round(1.2 * size))
@@ -249,10 +269,12 @@ def footer_lines(meta: ExportMeta, data_date: str = "", link: str = "") -> list[
     if meta.synthetic:
         lines.append(f"<b style='color:{SYNTHETIC_COLOR}'>{html.escape(t('synthetic demo data'))}</b>")
     lines += [html.escape(line) for line in wrap(meta.source_line(), FOOTER_SIZE)]
-    dated = ([f"{t('Last loaded')}: {data_date}"] if data_date else []) + [meta.date_line()]
+    dated = ([f"{t('Data loaded')}: {data_date}"] if data_date else []) + [meta.date_line()]
     lines += [html.escape(line) for line in wrap(" · ".join(dated), FOOTER_SIZE)]
     if link:
-        lines += [html.escape(line) for line in wrap(link, FOOTER_SIZE, em=CHAR_EM + 0.05)]
+        lines += [
+            html.escape(line) for line in wrap(f"{t('Link to this view')}: {link}", FOOTER_SIZE, em=CHAR_EM + 0.05)
+        ]
     return lines
 
 

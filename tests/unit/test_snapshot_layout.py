@@ -141,7 +141,8 @@ def test_long_tajik_texts_wrap_and_keep_out_of_the_plot_and_axis():
     assert _lines(layout["title"]["text"]) >= 2 and _lines(layout["title"]["subtitle"]["text"]) >= 2
     footer = layout["annotations"][-1]["text"]
     t = translator("tg")
-    assert t("synthetic demo data") in footer and "28 Ноябр 2026" in footer and "/connectivity?region=TJ-GB" in footer
+    assert t("synthetic demo data") in footer and f"{t('Data loaded')}: 28 Ноябр 2026" in footer
+    assert f"{t('Link to this view')}: /connectivity?region=TJ-GB" in footer
     assert _lines(footer) >= 5  # synthetic note, the source on two lines at least, dates, link
     assert b["footer"][0] <= 20  # the footer starts at the image's left edge, not under the plot
 
@@ -274,13 +275,18 @@ def renderer():
 
 
 @pytest.mark.parametrize(
-    ("page", "name", "params"), [("park", "park-floor-plan", {"as_of": "2026-06-30"}), ("connectivity", "conn-map", {})]
+    ("page", "name", "params"),
+    [("park", "park-floor-plan", {"as_of": "2026-06-30"}), ("connectivity", "conn-map", {}), ("", "long", {})],
 )
 def test_rendered_svg_has_no_caption_over_the_plot(app, renderer, page, name, params):
     from exports.snapshot import snapshot
 
-    part = _part(app, page, name, "tg", **params)
-    found = _svg_boxes(snapshot(part.figure, part.meta, "svg").decode("utf-8"))
+    if page:
+        part = _part(app, page, name, "tg", **params)
+        figure, meta = part.figure, part.meta
+    else:  # the long Tajik texts, with the data date and the link
+        figure, meta = long_figure(), LONG_META
+    found = _svg_boxes(snapshot(figure, meta, "svg", "28 Ноябр 2026", "/connectivity?region=TJ-GB").decode("utf-8"))
     footer, image = found["footer"], found["image"]
     assert footer[0] >= 0 and footer[2] <= image[2] and footer[3] <= image[3], (footer, image)
     assert found["subtitle"][3] <= found["plot"][1], found
@@ -288,4 +294,5 @@ def test_rendered_svg_has_no_caption_over_the_plot(app, renderer, page, name, pa
     for part_below in ("xtitle", "colorbar"):
         if part_below in found:
             assert found[part_below][3] <= footer[1], (part_below, found[part_below], footer)
-    assert "xtitle" in found if page == "park" else "colorbar" in found
+    assert footer[0] <= 20, footer  # from the image's left edge (plotly grew no margin past the layout's)
+    assert "colorbar" in found if page == "connectivity" else "xtitle" in found
