@@ -46,7 +46,7 @@ FORMATS = (
     ("csv", N_("CSV data")),
     ("xlsx", N_("Excel data (XLSX)")),
 )
-IMAGE_FORMATS = ("png", "svg")
+IMAGE_FORMATS, DATA_FORMATS = ("png", "svg"), ("csv", "xlsx")
 
 
 def chart_key(chart_id: str | dict) -> str:
@@ -81,14 +81,25 @@ def source_caption(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
     return html.Div(parts, className="chart-caption small text-muted")
 
 
-def export_menu(key: str, lang: str | None = None) -> dbc.DropdownMenu:
+def table_downloads(key: str, lang: str | None = None) -> list:
+    """A table card's download menu (CSV and XLSX of its registered data, no images) and the
+    stores the export callbacks read: the same callbacks as a chart's menu."""
+    return [
+        export_menu(key, lang, formats=DATA_FORMATS),
+        dcc.Store(id={"type": EXPORT_META, "chart": key}, data={"name": key, "lang": normalise(lang)}),
+        dcc.Store(id={"type": EXPORT_REQUEST, "chart": key}),
+        dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": key}),
+    ]
+
+
+def export_menu(key: str, lang: str | None = None, formats: tuple[str, ...] | None = None) -> dbc.DropdownMenu:
     """The chart's download menu: one entry per format in :data:`FORMATS`; CSV and XLSX only
     for a chart whose data the server builds (``exports.chart_data``)."""
     t = translator(lang)
     items = [
         dbc.DropdownMenuItem(t(label), id={"type": EXPORT_ITEM, "chart": key, "fmt": fmt}, n_clicks=0)
         for fmt, label in FORMATS
-        if fmt in IMAGE_FORMATS or has_data(key)
+        if (formats is None or fmt in formats) and (fmt in IMAGE_FORMATS or has_data(key))
     ]
     return dbc.DropdownMenu(
         items,

@@ -11,9 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 import components.connectivity_views as views
+from components.chart_card import ChartContent
+from components.connectivity_layout import PRIORITY_TITLE
 from data_loaders.cached import query
 from data_loaders.queries import common, connectivity
 from exports.chart_data import stem_of
+from i18n import N_, translator
 
 POPULATION = "TJ.POP.MODEL"  # the weights: a district's modelled population of the year
 TIDY = ["indicator_code", "geo_code", "period", "breakdown", "value"]
@@ -81,3 +84,32 @@ def benchmark_rows(f: dict) -> pd.DataFrame:
         for code in views.BENCHMARK_CODES
     ]
     return _tidy(pd.concat(frames, ignore_index=True))
+
+
+PRIORITY_COLUMNS = {
+    "rank": N_("Rank"),
+    "geo_code": N_("Geography code"),
+    "name": N_("District"),
+    "region_name": N_("Region"),
+    "period": N_("Period"),
+    "uncovered": N_("People without 4G"),
+    "target": N_("4G target, %"),
+    "gap_people": N_("People to cover to reach the target"),
+    "value": N_("4G coverage, %"),
+    "population": N_("Population"),
+}
+
+
+def priority_rows(f: dict) -> pd.DataFrame:
+    """The districts ranked by people without 4G at ``to``, with the gap to the target that
+    applies today (people as computed, population x (100 - coverage) / 100, to whole people)."""
+    ranking, _subtitle = views.build_ranking(f)
+    people = {c: ranking[c].round(0) for c in ("uncovered", "gap_people")}
+    return ranking.assign(period=f["to"], target=views.ranking_target(f["lang"]), **people)
+
+
+def priority_content(f: dict) -> ChartContent:
+    t = translator(f["lang"])
+    _ranking, subtitle = views.build_ranking(f)
+    sources = query(common.sources, views.SYNTHETIC, lang=f["lang"])
+    return ChartContent(t(PRIORITY_TITLE), {}, sources, subtitle, f["lang"])

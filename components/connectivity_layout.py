@@ -7,10 +7,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.chart_card import source_caption
+from components.chart_card import source_caption, table_downloads
 from components.connectivity_table import priority_table
 from components.kpi_card import Kpi, kpi_card
-from i18n import translator
+from i18n import N_, translator
 
 
 def district_options(geos: pd.DataFrame, region: str | None) -> list[dict]:
@@ -90,16 +90,28 @@ def kpi_columns(cards: list[Kpi], lang: str) -> list[dbc.Col]:
     ]
 
 
+PRIORITY_TITLE = N_("Where to build next: people without 4G")
+
+
 def priority_card(table_id: str, subtitle_id: str, ranking: pd.DataFrame, subtitle: str, sources, lang: str):
     """The ranked list of districts with its heading (the subtitle names region, period, target)."""
     t = translator(lang)
     return dbc.Card(
         [
             dbc.CardHeader(
-                [
-                    html.H2(t("Where to build next: people without 4G"), className="h6 mb-0"),
-                    html.Div(subtitle, id=subtitle_id, className="small text-muted chart-subtitle"),
-                ]
+                html.Div(
+                    [
+                        html.Div(
+                            [
+                                html.H2(t(PRIORITY_TITLE), className="h6 mb-0"),
+                                html.Div(subtitle, id=subtitle_id, className="small text-muted chart-subtitle"),
+                            ],
+                            className="me-2",
+                        ),
+                        *table_downloads(table_id, lang),
+                    ],
+                    className="d-flex",
+                )
             ),
             dbc.CardBody(priority_table(ranking, table_id, "%", lang)),
             dbc.CardFooter(source_caption(sources, lang)),

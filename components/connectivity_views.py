@@ -195,13 +195,18 @@ def build_urban_rural(f: dict) -> ChartContent:
     return ChartContent(f"{t('Urban and rural')}: {where}", figure, _synthetic(f["lang"]), subtitle, f["lang"])
 
 
+def ranking_target(lang: str) -> float:
+    """The 4G target that applies today (100 % when none does): the ranking's gap is to it."""
+    today = date.today()
+    goal = applicable_target(query(kpis.kpi_data, "coverage_4g", today, lang).targets, today)
+    return float(goal["value"]) if goal is not None else 100.0
+
+
 def build_ranking(f: dict) -> tuple[pd.DataFrame, str]:
     """The districts of the region (or all) ranked by people without 4G at ``to``, and the
     table's subtitle (the gap is to the 4G target that applies today)."""
     t = translator(f["lang"])
-    today = date.today()
-    goal = applicable_target(query(kpis.kpi_data, "coverage_4g", today, f["lang"]).targets, today)
-    target = float(goal["value"]) if goal is not None else 100.0
+    target = ranking_target(f["lang"])
     ranking = query(connectivity.priorities, f["to"], target, f["region"], f["lang"])
     region = names_of(f["lang"]).get(f["region"], t("All regions"))
     return ranking, f"{region} · {f['to']} · {t('gap to the target of')} {target:g} %"

@@ -110,12 +110,12 @@ def export_file(
     if fmt in DATA_FORMATS:
         return chart_data.data_file(request_data.get("chart"), search if isinstance(search, str) else None, fmt)
     meta = ExportMeta.from_json(meta_data)
-    if chart_data.has_data(meta.name):
+    figure = safe_figure(request_data.get("figure") or {"data": [], "layout": {}}, max_points, max_traces)
+    if chart_data.has_data(meta.name):  # the registry's name: what and which filters, as the data files
         entry = chart_data.get(meta.name)
         meta = replace(meta, name=entry.stem(entry.parse(search if isinstance(search, str) else None)))
-    else:
-        meta = replace(meta, name=with_filters(meta.name, search))
-    figure = safe_figure(request_data.get("figure") or {"data": [], "layout": {}}, max_points, max_traces)
+        return snapshot(figure, meta, fmt), f"{meta.name}.{fmt}"
+    meta = replace(meta, name=with_filters(meta.name, search))
     return snapshot(figure, meta, fmt), file_name(meta, fmt)
 
 

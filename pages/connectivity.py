@@ -42,7 +42,7 @@ from components.query_string import query_params, search_string
 from data_loaders import boundaries
 from data_loaders.cached import query
 from data_loaders.queries import common, connectivity
-from exports.chart_data import ChartData
+from exports.chart_data import ChartData, stem_of
 from exports.chart_data import register as register_data
 from i18n import N_, normalise, translator
 from pages._guarded import guarded, guarded_update
@@ -250,4 +250,17 @@ _data(MAP, data.map_rows, views.build_map, data.map_stem)
 _data(PROFILE, data.profile_rows, views.build_profile, lambda f: data.place_stem(f"{f['metric']}-profile", f))
 _data(TECHMIX, data.techmix_rows, views.build_techmix, lambda f: data.place_stem("technology-mix", f))
 _data(URBAN_RURAL, data.urban_rural_rows, views.build_urban_rural, lambda f: data.place_stem("urban-rural", f))
+register_data(
+    ChartData(
+        PRIORITY,
+        PATH,
+        filters_of,
+        data.priority_rows,
+        data.priority_content,
+        lambda f: stem_of("people-without-4g-priority", f["region"] or "", f["to"]),
+        CONTROLLED,
+        tidy=False,
+        columns=data.PRIORITY_COLUMNS,
+    )
+)
 _data(BENCHMARK, data.benchmark_rows, lambda f: views.build_benchmark(f["lang"]), lambda f: "tajikistan-and-neighbours")

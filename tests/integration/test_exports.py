@@ -63,8 +63,8 @@ def test_exp001_chart_menu_downloads_each_format(dash_duo, dashboard):
         path = until(lambda fmt=fmt: downloaded(dash_duo.download_path, fmt), timeout=60)
         check_file(path)
     names = sorted(p.name for p in Path(dash_duo.download_path).iterdir())
-    # what (chart), which filters (from the URL) and when (export date)
-    assert all(f"_TJ-KT_{time.strftime('%Y-%m-%d')}." in name for name in names), names
+    # what (the chart's registered name) and which filters (from the URL), the same for every format
+    assert names == [f"4g-profile_TJ-KT_2018-Q1--2026-Q3.{fmt}" for fmt in ("csv", "png", "svg", "xlsx")], names
     assert foreign_requests(dash_duo) == []
     assert dash_duo.get_logs() == []
 

@@ -30,6 +30,7 @@ CHARTS = {
     "conn-techmix": "?district=TJ-KT-03",
     "conn-urban-rural": "?region=TJ-SU",
     "conn-benchmark": "",
+    "conn-priority": "?region=TJ-KT",
     "it-growth": "?measure=jobs",
     "it-sizes": "?region=TJ-SU",
     "it-flows": "",
@@ -232,6 +233,22 @@ def test_floor_plan_rows_are_the_buildings_units(app, db):
     assert got == expected
     assert set(frame["Status code"]) <= {"leased", "ending", "reserved", "vacant", "not_open"}
     assert set(frame["Kind of source"]) == {"synthetic demo data"}
+
+
+def test_priority_rows_rank_the_regions_districts_by_people_without_4g(app, db):
+    content, name = download(app, "conn-priority", "?region=TJ-KT&to=2024-Q4")
+    assert name == "people-without-4g-priority_TJ-KT_2024-Q4.csv"
+    frame = read_csv(content)
+    expected = sql(
+        db,
+        "SELECT r.geo_code, r.population * (100 - r.value) / 100 FROM observation_rollup r JOIN geo g"
+        " ON g.code = r.geo_code WHERE r.indicator_code = 'TJ.MOB.4G.POP.ZS' AND r.level = 'unit'"
+        " AND r.breakdown = 'total' AND r.period = '2024-Q4' AND g.parent_code = 'TJ-KT'",
+    )
+    people = dict(zip(frame["Geography code"], frame["People without 4G"].astype(float), strict=True))
+    assert people == pytest.approx({code: round(value) for code, value in expected})
+    assert list(frame["Rank"]) == [str(i) for i in range(1, len(frame) + 1)]
+    assert frame["People without 4G"].astype(float).is_monotonic_decreasing
 
 
 # ------------------------------------------------------------------ languages, formats, names
