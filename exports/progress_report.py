@@ -15,10 +15,11 @@ from __future__ import annotations
 import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -35,7 +36,9 @@ from metrics.status import NO_DATA
 
 QUARTER = re.compile(r"^(?P<year>20\d{2})-Q(?P<quarter>[1-4])$")
 QUARTERS = 4  # the quarters one report covers, the asked one last
-BAD_PERIOD = N_("The period must be a quarter written like {example}.")  # example: 2026-Q3
+BAD_PERIOD = N_("The period must be a quarter written like {example}, from {first} to {last}.")
+# Progress is measured from the Digital Economy Concept (adopted 30.12.2019) up to the current quarter.
+FIRST_PERIOD = "2020-Q1"
 BAD_FORMAT = N_("The format must be pdf or xlsx.")
 TITLE = N_("Quarterly progress report")
 HEAD = (N_("Indicator"), N_("Quarter"), N_("Value"), N_("Unit"), N_("Period"), N_("Status"), N_("Source"))
@@ -45,6 +48,25 @@ def parse_quarter(text: str | None) -> tuple[int, int] | None:
     """(year, quarter) of ``2026-Q3``; None for anything else."""
     match = QUARTER.fullmatch(text or "")
     return (int(match["year"]), int(match["quarter"])) if match else None
+
+
+def current_quarter(today: date | None = None) -> str:
+    today = today or date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def valid_period(text: str | None, today: date | None = None) -> bool:
+    """A quarter written ``YYYY-Qn`` from :data:`FIRST_PERIOD` to the current quarter."""
+    parsed = parse_quarter(text)
+    if parsed is None:
+        return False
+    latest = parse_quarter(current_quarter(today))
+    return parse_quarter(FIRST_PERIOD) <= parsed <= latest
+
+
+def bad_period_message(lang: str | None, today: date | None = None) -> str:
+    t = translator(lang)
+    return t(BAD_PERIOD).format(example="2026-Q3", first=FIRST_PERIOD, last=current_quarter(today))
 
 
 def quarters_up_to(year: int, quarter: int, count: int = QUARTERS) -> list[str]:
@@ -76,6 +98,14 @@ class ProgressCell:
     illustrative: bool
 
 
+def ended_by(data: kpis.KpiData, day: date) -> kpis.KpiData:
+    """The KPI's data without values of periods not over by ``day``: a yearly figure is no part of
+    the report of a quarter inside its year (the registry bounds an annual KPI by its year only)."""
+    series = data.series
+    ended = series[pd.to_datetime(series["period_end"]).dt.date <= day] if len(series) else series
+    return replace(data, series=ended.reset_index(drop=True))
+
+
 def progress_cells(period: str, lang: str) -> list[ProgressCell]:
     """Every registry KPI × the last four quarters up to ``period`` (registry order, oldest quarter first)."""
     t = translator(lang)
@@ -85,6 +115,7 @@ def progress_cells(period: str, lang: str) -> list[ProgressCell]:
         for q in quarters:
             day = quarter_end(q)
             data = query(kpis.kpi_data, definition.key, day, lang, "country", None, None, q)
+            data = ended_by(data, day)
             kpi = kpi_from_registry(definition, data, day, lang)
             progress = kpi.progress if kpi.progress is not None and kpi.progress.target is not None else None
             source, _record = _source_text(data, lang)

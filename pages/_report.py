@@ -279,19 +279,18 @@ PROGRESS_TYPES = {
 @hooks.route(name=PROGRESS_ROUTE, methods=("GET",))
 def progress_route() -> Response:
     """``GET /report/progress?period=2026-Q3&lang=tg&format=pdf|xlsx``: every KPI of the registry over
-    the last four quarters up to ``period``. Needs the download permission (a partner's with
-    ``PUBLIC_READ=0``), counts against the report rate limit, and says plainly what is wrong with a
-    period or format it cannot read (400)."""
+    the last four quarters up to ``period`` (2020-Q1 to the current quarter). Needs the download
+    permission (a partner's with ``PUBLIC_READ=0``), counts against the report rate limit, and says
+    plainly what is wrong with a period or format it cannot read (400)."""
     from accounts.roles import DOWNLOAD
     from accounts.web import can, current_account
-    from exports.progress_report import BAD_FORMAT, BAD_PERIOD, parse_quarter, progress_pdf, progress_xlsx
+    from exports.progress_report import BAD_FORMAT, bad_period_message, progress_pdf, progress_xlsx, valid_period
 
     if not can(DOWNLOAD):
         abort(401 if current_account() is None else 403)
     period, fmt = request.args.get("period", ""), request.args.get("format", "pdf")
-    if parse_quarter(period) is None:
-        text = translator(request.args.get("lang"))(BAD_PERIOD).format(example="2026-Q3")
-        return Response(text, status=400, mimetype="text/plain")
+    if not valid_period(period):
+        return Response(bad_period_message(request.args.get("lang")), status=400, mimetype="text/plain")
     if fmt not in PROGRESS_TYPES:
         return _plain(400, BAD_FORMAT)
     count_report()  # 429 past this client's rate, one count with the page reports

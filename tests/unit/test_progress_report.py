@@ -18,7 +18,7 @@ from components.kpi_card import STATUS_LABELS
 from components.registry_kpi import kpi_from_registry
 from data_loaders.db import make_engine
 from data_loaders.queries.kpis import kpi_data
-from exports.progress_report import quarter_end, quarters_up_to
+from exports.progress_report import current_quarter, ended_by, quarter_end, quarters_up_to, valid_period
 from exports.renderer import browser_path
 from i18n import format_number, translator
 from metrics import kpis as registry
@@ -52,14 +52,21 @@ def closed(engine, tmp_path_factory):
 def expected(engine, key: str, quarter: str, lang: str):
     """The KPI's card at the end of ``quarter``, from the registry's query on a plain engine."""
     day = quarter_end(quarter)
-    return kpi_from_registry(
-        registry.get(key), kpi_data(engine, key, day, lang, "country", None, None, quarter), day, lang
-    )
+    data = ended_by(kpi_data(engine, key, day, lang, "country", None, None, quarter), day)
+    return kpi_from_registry(registry.get(key), data, day, lang)
 
 
 def status_of(kpi, lang: str) -> str:
     progress = kpi.progress if kpi.progress is not None and kpi.progress.target is not None else None
     return translator(lang)(STATUS_LABELS[progress.status if progress else NO_DATA][0])
+
+
+def test_a_quarter_reports_only_values_of_periods_over_by_its_end(engine):
+    """The real high-tech exports are annual: the 2026-Q1 report gives at most the 2025 figure."""
+    data = ended_by(kpi_data(engine, "hightech_exports", date(2026, 3, 31), "en", last="2026-Q1"), date(2026, 3, 31))
+    assert len(data.series) and all(str(p) <= "2025" for p in data.series["period"])
+    assert valid_period("2020-Q1", date(2026, 12, 2)) and valid_period("2026-Q4", date(2026, 12, 2))
+    assert not valid_period("2027-Q1", date(2026, 12, 2)) and not valid_period("2019-Q4", date(2026, 12, 2))
 
 
 def test_the_quarters_are_the_four_up_to_the_period():
@@ -76,13 +83,27 @@ def test_without_the_download_permission_it_is_refused(closed, key, status):
 
 
 @pytest.mark.parametrize(
-    "period", ["2026-Q5", "2026Q3", "26-Q3", "2026-q3", "2026-Q3 ", "2026-Q3'--", "", "2026-Q3&x", "1999-Q1"]
+    "period",
+    [
+        "2026-Q5",
+        "2026Q3",
+        "26-Q3",
+        "2026-q3",
+        "2026-Q3 ",
+        "2026-Q3\n",
+        "2026-Q3'--",
+        "",
+        "2026-Q3&x",
+        "1999-Q1",
+        "2019-Q4",
+    ]
+    + [f"{date.today().year + 1}-Q1"],  # before the Concept, or a quarter not begun
 )
 def test_a_period_that_is_not_a_quarter_is_400_with_a_clear_message(closed, period):
     answer = client_as(closed, "partner").get("/report/progress", query_string={"period": period, "lang": "ru"})
     assert answer.status_code == 400
-    message = translator("ru")("The period must be a quarter written like {example}.").format(example="2026-Q3")
-    assert answer.get_data(as_text=True) == message
+    message = translator("ru")("The period must be a quarter written like {example}, from {first} to {last}.")
+    assert answer.get_data(as_text=True) == message.format(example="2026-Q3", first="2020-Q1", last=current_quarter())
 
 
 def test_an_unknown_format_is_400(closed):
