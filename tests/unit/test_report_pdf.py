@@ -172,3 +172,21 @@ def test_chart_axes_follow_the_report_language(lang, month, number):
     }
     svg = RENDERER.figure(figure, "svg", 600, 300, locale=lang).decode("utf-8")
     assert f">{month}" in svg and f">{number}<" in svg
+
+
+@pytest.mark.parametrize("lang", ["tg", "en"])
+def test_targets_report_has_the_summary_row_of_every_target_of_the_theme(app, engine, tmp_path, lang):
+    from data_loaders.queries.targets import targets
+
+    t = translator(lang)
+    text = pdf_text(app, f"page=/targets&lang={lang}&theme=park", tmp_path)
+    rows = targets(engine, lang)
+    rows = rows[(rows["theme"] == "park") & (rows["geo_code"] == "TJ-DU")]
+    assert len(rows) >= 3
+    summary = text[text.rindex(words(t("Summary"))) :]
+    for row in rows.itertuples():  # each target: its indicator, then its year and target value
+        start = summary.index(words(row.name))
+        cells = summary[start : start + 300]
+        assert f"{row.year} {words(format_number(row.value, int(row.decimals), lang))}" in cells, cells
+        summary = summary[start + len(words(row.name)) :]
+    assert words(f"{t('Theme')}: {t('IT Park')}") in text
