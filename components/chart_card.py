@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from dash import Output, dcc, html
 
 from exports.chart_data import has_data
-from exports.meta import ExportMeta, safe_name, sources_records
+from exports.meta import ExportMeta, licence_text, safe_name, sources_records
 from i18n import N_, normalise, translator
 
 # No plotly logo link: the app must not point users off-site. The modebar keeps zoom and pan only:
@@ -74,7 +74,7 @@ def source_caption(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
         lang: UI language.
     """
     t = translator(lang)
-    items = [f"{row.name} ({row.licence})" for row in sources.itertuples()]
+    items = [f"{row.name} ({licence_text(row.licence, lang)})" for row in sources.itertuples()]
     parts = [html.Span(f"{t('Source')}: " + ("; ".join(items) if items else t("none")))]
     if is_synthetic(sources):
         parts.insert(0, synthetic_badge(lang))

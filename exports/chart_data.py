@@ -28,8 +28,8 @@ import pandas as pd
 
 from data_loaders.cached import query
 from data_loaders.periods import parse_period
-from data_loaders.queries import common, overview
-from exports.meta import safe_name
+from data_loaders.queries import common
+from exports.meta import licence_text, safe_name
 from exports.tables import csv_bytes, xlsx_bytes
 from i18n import N_, normalise, translator
 
@@ -59,8 +59,6 @@ KIND_WORDS = {
     "synthetic": N_("synthetic demo data"),
 }
 PLAIN_COLUMNS = {k: TIDY_COLUMNS[k] for k in ("source", "source_url", "licence", "kind")}
-# licences that are words, not names (a licence name such as "CC BY 4.0" stays as it is)
-LICENCE_WORDS = (N_("Official statistics (quoted)"), N_("quoted news report"), N_("CC0 1.0 (generated)"))
 MAX_LINK = 300  # the reproducing link is the page path and the page's own query keys, cut to this
 
 
@@ -194,7 +192,8 @@ def tidy_table(core: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame["geo"] = frame["geo_code"].map(_by_code(geos, "name"))
     frame["source"] = frame["source_code"].map(_by_code(sources, "name"))
     frame["source_url"] = frame["source_code"].map(_by_code(sources, "url"))
-    frame["licence"] = frame["source_code"].map(_by_code(sources, "licence")).map(lambda x: t(x) if x else x)
+    licences = frame["source_code"].map(_by_code(sources, "licence"))
+    frame["licence"] = licences.map(lambda x: licence_text(x, lang) if x else x)
     kinds = frame["source_code"].map(_by_code(sources, "kind"))
     frame["kind"] = kinds.map(lambda k: t(KIND_WORDS[k]) if k in KIND_WORDS else k)
     frame["status"] = frame["status"].map(lambda s: t(s) if s else "")
@@ -218,7 +217,8 @@ def _sources_lines(sources: pd.DataFrame, lang: str) -> list[str]:
     lines = []
     for row in sources.to_dict("records"):
         kind = t(KIND_WORDS[row["kind"]]) if row.get("kind") in KIND_WORDS else str(row.get("kind", ""))
-        parts = [str(row.get("name", "")), t(str(row.get("licence", ""))), kind, str(row.get("url") or "")]
+        licence = licence_text(str(row.get("licence", "")), lang)
+        parts = [str(row.get("name", "")), licence, kind, str(row.get("url") or "")]
         lines.append(" · ".join(p for p in parts if p))
     return lines
 
@@ -237,9 +237,9 @@ def about_rows(
     periods = table["period"].dropna().astype(str) if "period" in table.columns else pd.Series(dtype=str)
     if len(periods):
         rows.append((t("Latest period"), max(periods)))
-    loads = query(overview.recent_loads, 1)
-    if len(loads):
-        rows.append((t("Data loaded"), pd.Timestamp(loads["loaded_at"].iloc[0]).to_pydatetime().replace(tzinfo=None)))
+    loaded = query(common.last_loaded)
+    if loaded is not None:
+        rows.append((t("Data loaded"), loaded))
     rows.append((t("Exported"), exported_at.replace(tzinfo=None, microsecond=0)))
     rows.append((t("Rows"), len(table)))
     rows.append((t("Link to this view"), entry.link(search)))
@@ -295,6 +295,6 @@ def plain_table(rows: pd.DataFrame, columns: dict[str, str], sources: pd.DataFra
     records = sources.to_dict("records")
     table["source"] = "; ".join(str(r.get("name", "")) for r in records)
     table["source_url"] = "; ".join(str(r.get("url") or "") for r in records if r.get("url"))
-    table["licence"] = "; ".join(t(str(r.get("licence", ""))) for r in records)
+    table["licence"] = "; ".join(licence_text(str(r.get("licence", "")), lang) for r in records)
     table["kind"] = "; ".join(t(KIND_WORDS[r["kind"]]) if r.get("kind") in KIND_WORDS else "" for r in records)
     return table

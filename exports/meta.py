@@ -13,12 +13,14 @@ from urllib.parse import parse_qsl
 
 import pandas as pd
 
-from i18n import format_day, normalise, translator
+from i18n import N_, format_day, normalise, translator
 
 # File names keep to ASCII letters, digits, dot, dash and underscore: safe on every system.
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # The stored provenance comes back from the browser: keep what is drawn into a file short.
 MAX_TEXT, MAX_SOURCES = 300, 20
+# licences that are words, not names (a licence name such as "CC BY 4.0" stays as it is)
+LICENCE_WORDS = (N_("Official statistics (quoted)"), N_("quoted news report"), N_("CC0 1.0 (generated)"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class ExportMeta:
     def source_line(self) -> str:
         """ "Source: A (CC BY 4.0); B (...)" in the UI language."""
         t = translator(self.lang)
-        items = [f"{s.get('name', '')} ({s.get('licence', '')})" for s in self.sources]
+        items = [f"{s.get('name', '')} ({licence_text(s.get('licence', ''), self.lang)})" for s in self.sources]
         return f"{t('Source')}: " + ("; ".join(items) if items else t("none"))
 
     def date_line(self) -> str:
@@ -64,6 +66,12 @@ class ExportMeta:
             name=safe_name(str(data.get("name") or "chart")),
             exported_at=exported_at or datetime.now(UTC),
         )
+
+
+def licence_text(licence: str, lang: str | None) -> str:
+    """A licence as a reader sees it: a licence's name ("CC BY 4.0") as it is, words
+    ("Official statistics (quoted)") in the UI language."""
+    return translator(lang)(licence) if licence in LICENCE_WORDS else licence
 
 
 def sources_records(sources: pd.DataFrame) -> tuple[dict, ...]:

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from components.kpi_card import STATUS_LABELS
 from components.registry_kpi import kpi_from_registry
 from data_loaders.cached import query
-from data_loaders.queries import kpis
-from exports.report_tables import _source_text, last_loaded
+from data_loaders.queries import common, kpis
+from exports.report_tables import _source_text
 from exports.tables import neutralise
 from i18n import LANGUAGES, N_, format_day, format_number, translator
 from metrics import kpis as registry
@@ -159,7 +159,7 @@ def progress_html(period: str, lang: str, cells: list[ProgressCell], generated_a
 
     t, esc = translator(lang), html.escape
     quarters = quarters_up_to(*parse_quarter(period))
-    loaded = query(last_loaded)
+    loaded = query(common.last_loaded)
     lines = [
         (t("Period"), f"{quarters[0]} – {quarters[-1]}"),
         (t("Date"), f"{format_day(generated_at.date(), lang)} ({generated_at:%Y-%m-%d %H:%M} UTC)"),
@@ -234,7 +234,7 @@ def progress_xlsx(period: str, lang: str) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     about = book.create_sheet("About")
-    loaded = query(last_loaded)
+    loaded = query(common.last_loaded)
     quarters = quarters_up_to(*parse_quarter(period))
     for row in (
         (t("Title"), f"{t(TITLE)} · {period}"),

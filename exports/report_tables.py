@@ -15,11 +15,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
 
 from components.kpi_card import METHOD_LABELS, STATUS_LABELS, Kpi, change_text
 from components.registry_kpi import kpi_from_registry
-from data_loaders import models as m
 from data_loaders.cached import query
 from data_loaders.queries import common, kpis
 from i18n import N_, format_day, format_number, translator
@@ -391,14 +389,6 @@ READERS: dict[str, Callable[[dict, str, date], ReportExtras]] = {
 }
 
 
-def last_loaded(engine: Engine) -> date | None:
-    """The day the newest batch still loaded was loaded (None before any load)."""
-    stmt = select(func.max(m.ImportBatch.loaded_at)).where(m.ImportBatch.status == "loaded")
-    with engine.connect() as connection:
-        value = connection.execute(stmt).scalar()
-    return pd.Timestamp(value).date() if value is not None else None
-
-
 def page_extras(path: str, params: dict, lang: str, today: date | None = None) -> ReportExtras:
     """The report's KPI rows, tables, filters in words, data date and link for a page's view.
 
@@ -411,7 +401,7 @@ def page_extras(path: str, params: dict, lang: str, today: date | None = None) -
     today = today or date.today()
     reader = READERS.get(path) or _registry_page(path)
     extras = reader({k: v for k, v in params.items() if k != "lang"}, lang, today)
-    loaded = query(last_loaded)
+    loaded = query(common.last_loaded)
     periods = sorted({row.period for row in extras.kpis if PERIOD.match(row.period)})
     link_params = {**{k: v for k, v in params.items() if k != "lang"}, "lang": lang}
     from dash import get_relative_path

@@ -29,10 +29,13 @@ import background_jobs
 from components.chart_card import EXPORT_DOWNLOAD, EXPORT_ITEM, EXPORT_META, EXPORT_REQUEST
 from components.report_bar import BUSY_HIDDEN, BUSY_SHOWN, EXPORT_BUSY
 from config import Config
+from data_loaders.cached import query
+from data_loaders.queries import common
 from exports import chart_data
 from exports.figure_guard import FigureRefused, safe_figure
 from exports.meta import ExportMeta, file_name, with_filters
 from exports.snapshot import snapshot
+from i18n import format_day
 from pages import _report  # noqa: F401 - registers the report bar, its job and the report route
 from security.rate_limits import RateLimitExceeded, export_limit
 
@@ -111,12 +114,15 @@ def export_file(
         return chart_data.data_file(request_data.get("chart"), search if isinstance(search, str) else None, fmt)
     meta = ExportMeta.from_json(meta_data)
     figure = safe_figure(request_data.get("figure") or {"data": [], "layout": {}}, max_points, max_traces)
+    loaded = query(common.last_loaded)
+    data_date = format_day(loaded, meta.lang) if loaded else ""
     if chart_data.has_data(meta.name):  # the registry's name: what and which filters, as the data files
         entry = chart_data.get(meta.name)
-        meta = replace(meta, name=entry.stem(entry.parse(search if isinstance(search, str) else None)))
-        return snapshot(figure, meta, fmt), f"{meta.name}.{fmt}"
+        search = search if isinstance(search, str) else None
+        meta = replace(meta, name=entry.stem(entry.parse(search)))
+        return snapshot(figure, meta, fmt, data_date, entry.link(search)), f"{meta.name}.{fmt}"
     meta = replace(meta, name=with_filters(meta.name, search))
-    return snapshot(figure, meta, fmt), file_name(meta, fmt)
+    return snapshot(figure, meta, fmt, data_date), file_name(meta, fmt)
 
 
 def _admitted(request_data: dict, meta_data: dict) -> dict:

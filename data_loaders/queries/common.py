@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
@@ -97,6 +99,15 @@ def indicators(engine: Engine, lang: str = "en") -> pd.DataFrame:
         i.source_code,
     ).order_by(i.code)
     return read_frame(engine, stmt)
+
+
+def last_loaded(engine: Engine) -> date | None:
+    """The day the newest batch still loaded was loaded (None before any load): the data date
+    of reports, images and data files."""
+    stmt = select(func.max(m.ImportBatch.loaded_at)).where(m.ImportBatch.status == "loaded")
+    with engine.connect() as connection:
+        value = connection.execute(stmt).scalar()
+    return pd.Timestamp(value).date() if value is not None else None
 
 
 def sources(engine: Engine, codes: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
