@@ -18,7 +18,7 @@ import background_jobs
 from accounts import web as accounts_web
 from api import blueprint as api_blueprint
 from api import health
-from components.layout import footer, navbar
+from components.layout import MAIN, footer, navbar, skip_link
 from config import Config
 from data_loaders import cached
 from data_loaders.seed import prepare_database
@@ -37,11 +37,12 @@ def _shell() -> html.Div:
         [
             dcc.Location(id="url", refresh="callback-nav"),
             _view_routing.shown_view_store(),
+            skip_link(),
             navbar(dash.page_registry.values()),
-            dbc.Container(
-                [dash.page_container],
-                fluid=True,
-                className="py-3 page-body",
+            html.Main(
+                dbc.Container([dash.page_container], fluid=True, className="py-3 page-body"),
+                id=MAIN,
+                tabIndex=-1,  # the skip link moves focus here
             ),
             footer(),
         ]

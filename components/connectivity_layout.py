@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.chart_card import source_caption, table_downloads
-from components.connectivity_table import priority_table
+from components.connectivity_table import DEFAULT_SORT, priority_table
 from components.kpi_card import Kpi, kpi_card
 from i18n import N_, translator
 
@@ -113,7 +113,8 @@ def priority_card(table_id: str, subtitle_id: str, ranking: pd.DataFrame, subtit
                     className="d-flex",
                 )
             ),
-            dbc.CardBody(priority_table(ranking, table_id, "%", lang)),
+            dbc.CardBody(priority_table(ranking, table_id, "%", lang), id=f"{table_id}-body"),
+            dcc.Store(id=f"{table_id}-sort", data=list(DEFAULT_SORT)),
             dbc.CardFooter(source_caption(sources, lang)),
         ],
         className="shadow-sm mb-3",

@@ -29,6 +29,8 @@ LANGUAGE_DEFAULT = "language-default"  # dcc.Store: the app's default, for a URL
 PAGE_TITLES = "page-titles"  # dcc.Store: each page's browser-tab title in the UI language
 NAV_TOGGLER, NAV_COLLAPSE = "navbar-toggler", "navbar-collapse"
 FOOTER = "site-footer"
+MAIN, SKIP_LINK = "main-content", "skip-link"
+SKIP = N_("Skip to main content")
 
 
 def language_link_id(lang: str) -> str:
@@ -100,6 +102,12 @@ def language_switch(pathname: str | None = None, search: str | None = None, lang
         )
         for code, label in LANGUAGES.items()
     ]
+
+
+def skip_link(lang: str | None = None) -> html.A:
+    """The first thing a keyboard reaches: "Skip to main content", shown only while focused."""
+    text = translator(normalise(lang))(SKIP)
+    return html.A(text, id=SKIP_LINK, href=f"#{MAIN}", className="visually-hidden-focusable skip-link")
 
 
 def navbar(pages: Iterable[dict], lang: str | None = None) -> dbc.Navbar:

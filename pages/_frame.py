@@ -31,6 +31,8 @@ from components.layout import (
     NAV_LINKS,
     NAV_TOGGLER,
     PAGE_TITLES,
+    SKIP,
+    SKIP_LINK,
     footer_content,
     language_link_id,
     language_switch,
@@ -76,11 +78,13 @@ def init_app(app: Dash, default_language: str) -> None:
         Output(NAV_BRAND, "href"),
         Output(FOOTER, "children"),
         Output(PAGE_TITLES, "data"),
+        Output(SKIP_LINK, "children"),
         Input(URL, "pathname"),
         Input(URL, "search"),
     )
     def _frame(pathname, search):
-        return frame_texts(dash.page_registry.values(), pathname, search)
+        skip = translator(normalise(language_of(search)))(SKIP)
+        return *frame_texts(dash.page_registry.values(), pathname, search), skip
 
     app.clientside_callback(
         ClientsideFunction(namespace="i18n", function_name="remember"),

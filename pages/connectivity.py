@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 import components.connectivity_data as data
@@ -36,7 +36,7 @@ from components.connectivity_filters import (
     slices_of,
 )
 from components.connectivity_layout import controls, district_options, kpi_columns, priority_card
-from components.connectivity_table import priority_rows
+from components.connectivity_table import DEFAULT_SORT, SORT, next_sort, priority_table
 from components.district_map import clicked_code, paint_patch
 from components.query_string import query_params, search_string
 from data_loaders import boundaries
@@ -226,15 +226,23 @@ def update_urban_rural(f: dict) -> tuple:
 
 
 @callback(
-    Output(PRIORITY, "data"),
+    Output(f"{PRIORITY}-body", "children"),
     Output(PRIORITY_SUBTITLE, "children"),
+    Output(f"{PRIORITY}-sort", "data"),
     Input(RANKING_SLICE, "data"),
+    Input({"type": SORT, "column": ALL}, "n_clicks"),
+    State(f"{PRIORITY}-sort", "data"),
     prevent_initial_call=True,
 )
 @guarded_update
-def update_ranking(f: dict) -> tuple:
+def update_ranking(f: dict, clicks: list, sort: list | None) -> tuple:
+    """The table for the filters, or sorted again by the header just clicked."""
+    clicked = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+    if clicked is not None and not any(clicks):  # new header buttons drawn, nothing clicked
+        raise PreventUpdate
+    sort = next_sort(sort, clicked) if clicked else tuple(sort or DEFAULT_SORT)
     ranking, subtitle = views.build_ranking(f)
-    return priority_rows(ranking), subtitle
+    return priority_table(ranking, PRIORITY, "%", f["lang"], sort), subtitle, list(sort)
 
 
 def filters_of(search: str | None) -> dict:

@@ -13,7 +13,7 @@ from data_loaders import boundaries
 from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
 
 PLACE = "#conn-place"
-FIRST_REGION_CELL = "#conn-priority td[data-dash-column='region_name']"
+FIRST_REGION_CELL = "#conn-priority tbody td:nth-child(3)"  # the region column
 CHARTS = ("conn-map", "conn-profile", "conn-techmix", "conn-urban-rural", "conn-benchmark")
 NAVIGATE = "page-url.search"  # the navigate callback's first output
 ROUTER = "_pages_content"  # in the output of a page render

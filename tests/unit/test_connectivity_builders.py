@@ -16,7 +16,7 @@ from components.connectivity_figures import (
     technology_mix_figure,
     urban_rural_figure,
 )
-from components.connectivity_table import priority_table
+from components.connectivity_table import next_sort, priority_table
 from components.district_map import NO_DATA_FILL, clicked_code, district_map, map_paint, paint_patch
 from data_loaders import boundaries
 
@@ -166,28 +166,53 @@ def test_benchmark_marks_breaks_on_their_panel():
 # ---------------------------------------------------------------- table
 
 
-def test_priority_table_sortable_rounded_and_empty():
-    frame = pd.DataFrame(
+def _ranking() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "rank": [1],
-            "geo_code": ["TJ-RA-05"],
-            "name": ["Rasht"],
-            "region_name": ["DRS"],
-            "population": [153_449.0],
-            "value": [37.8],
-            "uncovered": [95_443.3],
-            "gap_people": [87_771.0],
+            "rank": [1, 2],
+            "geo_code": ["TJ-RA-05", "TJ-KT-03"],
+            "name": ["Rasht", "Danghara"],
+            "region_name": ["DRS", "Khatlon"],
+            "population": [153_449.0, 211_300.0],
+            "value": [37.8, 77.1],
+            "uncovered": [95_443.3, 48_387.7],
+            "gap_people": [87_771.0, 37_822.7],
         }
     )
-    table = priority_table(frame, "t", lang="ru")
-    assert table.sort_action == "native"
-    assert table.data[0]["uncovered"] == 95_400 and table.data[0]["population"] == 153_400
-    assert table.locale_format["decimal"] == ","
-    assert priority_table(frame.iloc[:0], "t").data == []
-    assert [c["id"] for c in table.columns][:4] == ["rank", "name", "region_name", "uncovered"]
+
+
+def _part(region, kind: str):
+    return next(c for c in region.children.children if type(c).__name__ == kind)
+
+
+def _texts(region) -> list[list[str]]:
+    """Every cell's text of the table, row by row."""
+    return [[cell.children for cell in row.children] for row in _part(region, "Tbody").children]
+
+
+def test_priority_table_is_a_semantic_table_rounded_in_the_locale():
+    region = priority_table(_ranking(), "t", lang="ru")
+    assert region.id == "t" and region.tabIndex == 0 and region.role == "region"
+    rows = _texts(region)
+    assert rows[0][:4] == ["1", "Rasht", "DRS", "95\u00a0400"]  # people to hundreds, Russian grouping
+    assert rows[0][5] == "37,8"
+    headers = _part(region, "Thead").children.children
+    assert [th.scope for th in headers] == ["col"] * 7
+    assert getattr(headers[0], "aria-sort") == "ascending"  # by rank at first
+    assert type(priority_table(_ranking().iloc[:0], "t").children).__name__ == "P"  # a note, no table
+
+
+def test_priority_table_sorts_by_the_clicked_header():
+    assert next_sort(None, "uncovered") == ("uncovered", "descending")  # largest first
+    assert next_sort(("uncovered", "descending"), "uncovered") == ("uncovered", "ascending")
+    assert next_sort(("uncovered", "descending"), "name") == ("name", "ascending")
+    assert next_sort(("rank", "ascending"), "nope") == ("rank", "ascending")
+    rows = _texts(priority_table(_ranking(), "t", lang="en", sort=("name", "ascending")))
+    assert [row[1] for row in rows] == ["Danghara", "Rasht"]
+    rows = _texts(priority_table(_ranking(), "t", lang="en", sort=("value", "descending")))
+    assert [row[5] for row in rows] == ["77.1", "37.8"]
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "tg", None, "xx"])
 def test_priority_table_any_language(lang):
-    columns = ["rank", "name", "region_name", "population", "value", "uncovered", "gap_people"]
-    assert len(priority_table(pd.DataFrame(columns=columns), "t", lang=lang).columns) == 7
+    assert len(_texts(priority_table(_ranking(), "t", lang=lang))) == 2
