@@ -251,6 +251,100 @@ def test_priority_rows_rank_the_regions_districts_by_people_without_4g(app, db):
     assert frame["People without 4G"].astype(float).is_monotonic_decreasing
 
 
+def test_it_tables_count_the_registry(app, db):
+    sizes = read_csv(download(app, "it-sizes", "?region=TJ-SU&to=2024")[0])
+    ((companies, jobs),) = sql(
+        db,
+        "SELECT count(*), sum(y.employees) FROM it_company_year y JOIN it_company c ON c.company_id = y.company_id"
+        " WHERE y.year = 2024 AND c.region_code = 'TJ-SU'",
+    )
+    assert (sizes["Companies"].astype(int).sum(), sizes["Jobs"].astype(int).sum()) == (companies, jobs)
+    flows = read_csv(download(app, "it-flows", "?from=2018&to=2024")[0]).set_index("Year")
+    for year in (2018, 2024):
+        ((founded,),) = sql(
+            db,
+            "SELECT count(*) FROM it_company WHERE founded BETWEEN :a AND :b",
+            a=date(year, 1, 1),
+            b=date(year, 12, 31),
+        )
+        ((closed,),) = sql(
+            db,
+            "SELECT count(*) FROM it_company WHERE closed BETWEEN :a AND :b",
+            a=date(year, 1, 1),
+            b=date(year, 12, 31),
+        )
+        assert (int(flows.loc[str(year), "Founded"]), int(flows.loc[str(year), "Closed"])) == (founded, closed)
+    regions = read_csv(download(app, "it-regions", "?to=2024")[0]).set_index("Geography code")
+    active = dict(
+        sql(
+            db,
+            "SELECT region_code, count(*) FROM it_company WHERE founded <= :end AND (closed IS NULL OR closed > :end)"
+            " GROUP BY region_code",
+            end=date(2024, 12, 31),
+        )
+    )
+    assert {code: int(n) for code, n in regions["Active companies"].items() if int(n)} == active
+
+
+def test_park_tables_are_the_leases_in_force(app, db):
+    day = date(2026, 6, 30)
+    mix = read_csv(download(app, "park-tenant-mix", f"?as_of={day}")[0])
+    ((tenants,),) = sql(
+        db,
+        "SELECT count(DISTINCT l.tenant_code) FROM park_lease l JOIN park_unit u ON u.unit_code = l.unit_code"
+        " JOIN park_building b ON b.building_code = u.building_code WHERE l.kind = 'lease' AND b.opened <= :d"
+        " AND l.start_date <= :d AND (l.end_date IS NULL OR l.end_date >= :d)",
+        d=day,
+    )
+    assert mix["Tenants"].astype(int).sum() == tenants
+    ending = read_csv(download(app, "park-expiries", f"?as_of={day}")[0])
+    ((leases,),) = sql(
+        db,
+        "SELECT count(*) FROM park_lease l JOIN park_unit u ON u.unit_code = l.unit_code JOIN park_building b"
+        " ON b.building_code = u.building_code WHERE l.kind = 'lease' AND b.opened <= :d AND l.start_date <= :d"
+        " AND l.end_date >= :d AND l.end_date < :until",
+        d=day,
+        until=date(2028, 6, 30),
+    )
+    assert ending["Leases"].astype(int).sum() == leases
+    occupancy = tidy(app, "park-occupancy", f"?as_of={day}")
+    june = occupancy[(occupancy["period"] == "2026-06") & (occupancy["breakdown"] == "total")]
+    ((leased,),) = sql(
+        db,
+        "SELECT sum(u.area_m2) FROM park_lease l JOIN park_unit u ON u.unit_code = l.unit_code JOIN park_building b"
+        " ON b.building_code = u.building_code WHERE l.kind = 'lease' AND b.opened <= :d AND l.start_date <= :d"
+        " AND (l.end_date IS NULL OR l.end_date >= :d)",
+        d=day,
+    )
+    ((leasable,),) = sql(
+        db,
+        "SELECT sum(u.area_m2) FROM park_unit u JOIN park_building b ON b.building_code = u.building_code"
+        " WHERE b.opened <= :d",
+        d=day,
+    )
+    assert june["value"].tolist() == pytest.approx([100 * leased / leasable])
+    assert set(occupancy["unit"]) == {dict(sql(db, "SELECT code, unit_en FROM indicator"))["TJ.PARK.OCC.ZS"]}
+
+
+def test_catalogue_downloads_are_the_stored_observations(app, db):
+    series = tidy(app, "data-indicator-series", "?indicator=IT.CEL.SETS.P2")
+    expected = sql(
+        db,
+        "SELECT geo_code, period, value FROM observation WHERE indicator_code = 'IT.CEL.SETS.P2' AND is_current"
+        " AND breakdown = 'total' AND geo_code IN ('TJ','KG','UZ','KZ','AF')",
+    )
+    assert {(r.geo_code, r.period, r.value) for r in series.itertuples()} <= set(expected)
+    assert len(series) >= 5
+    themes = read_csv(download(app, "data-observations-by-theme", "")[0])
+    counts = sql(
+        db,
+        "SELECT i.theme, s.kind, count(*) FROM observation o JOIN indicator i ON i.code = o.indicator_code"
+        " JOIN source s ON s.code = o.source_code WHERE o.is_current GROUP BY i.theme, s.kind",
+    )
+    got = {(r["Theme code"], r["Kind code"], int(r["Observations"])) for r in themes.to_dict("records")}
+    assert got == set(counts)
+
+
 # ------------------------------------------------------------------ languages, formats, names
 
 
