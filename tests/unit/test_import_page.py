@@ -35,6 +35,7 @@ FRAME_OUTPUTS = [
     ("navbar-brand", "href"),
     ("site-footer", "children"),
     ("page-titles", "data"),
+    ("skip-link", "children"),
 ]
 ADDRESSES = iter(f"10.9.{i // 200}.{i % 200 + 1}" for i in range(10_000))  # one per sign-in: no login rate limit
 
