@@ -56,10 +56,11 @@ def _series(v: View) -> pd.DataFrame:
     return query(park.stats, days, v.building, False)
 
 
-def kpi_cards(v: View) -> list:
-    """Occupancy, tenants and jobs from the registry, then the average rent. For one building the
-    cards show its own figures and no target (the targets are set for the whole park)."""
-    series, cards, data = _series(v), [], None
+def kpi_data(v: View) -> tuple[pd.DataFrame, list[tuple[str, object]]]:
+    """The park's (or building's) monthly figures and each registry KPI's data for the view: for
+    one building its own figures and no target (the targets are set for the whole park). The
+    cards and the PDF report read the same."""
+    series, items = _series(v), []
     for key, column in REGISTRY_CARDS:
         data = query(kpis.kpi_data, key, v.day, v.lang)
         if v.building:
@@ -71,8 +72,15 @@ def kpi_cards(v: View) -> list:
                 }
             )
             data = replace(data, series=own, targets=data.targets.iloc[0:0])
-        cards.append(kpi_from_registry(registry.get(key), data, v.day, v.lang))
-    cards.append(rent_kpi(series, v.day, flags_from_sources(data.source_kinds).synthetic, v.lang))
+        items.append((key, data))
+    return series, items
+
+
+def kpi_cards(v: View) -> list:
+    """Occupancy, tenants and jobs from the registry, then the average rent."""
+    series, items = kpi_data(v)
+    cards = [kpi_from_registry(registry.get(key), data, v.day, v.lang) for key, data in items]
+    cards.append(rent_kpi(series, v.day, flags_from_sources(items[-1][1].source_kinds).synthetic, v.lang))
     return park_layout.kpi_columns(cards, v.lang)
 
 

@@ -251,7 +251,7 @@ def _connectivity(params: dict, lang: str, today: date) -> ReportExtras:
 
 
 def _park(params: dict, lang: str, today: date) -> ReportExtras:
-    from components.park_contents import REGISTRY_CARDS, _series, _sources, tenant_records
+    from components.park_contents import _sources, kpi_data, tenant_records
     from components.park_panels import rent_kpi, tenant_table
     from data_loaders.queries import park
     from pages.park import parse_view
@@ -260,19 +260,8 @@ def _park(params: dict, lang: str, today: date) -> ReportExtras:
     v = parse_view({**params, "lang": lang})
     if v is None:
         return ReportExtras()
-    series, items, data = _series(v), [], None
-    for key, column in REGISTRY_CARDS:  # as components.park_contents.kpi_cards
-        data = query(kpis.kpi_data, key, v.day, lang)
-        if v.building:
-            own = pd.DataFrame(
-                {
-                    "period": [d.isoformat() for d in series["as_of"]],
-                    "period_end": series["as_of"],
-                    "value": series[column],
-                }
-            )
-            data = replace(data, series=own, targets=data.targets.iloc[0:0])
-        items.append((key, data))
+    series, items = kpi_data(v)
+    data = items[-1][1]
     rows, sources = _rows(items, v.day, lang)
     park_sources = _sources_of(_sources(v))
     rent = rent_kpi(series, v.day, flags_from_sources(data.source_kinds).synthetic, lang)
