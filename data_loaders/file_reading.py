@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 
 import openpyxl
@@ -62,6 +63,37 @@ class TableFile:
     def rows(self) -> Iterator[RawRow]:
         """Stream the body rows (blank rows skipped); each call reads the file again."""
         yield from (_xlsx_rows(self) if self.separator == "" else _csv_rows(self))
+
+    def blocks(self, size: int) -> Iterator[tuple[list[int], list[list[str]], list[RawRow]]]:
+        """The body in chunks of ``size`` rows, for a reader that cleans cells a column at a time:
+        (row numbers, records of exactly one uncleaned string per header column, other rows).
+        The other rows are those :meth:`rows` gives as they are: a problem, a cell holding line
+        breaks, a row shorter than the header, every XLSX row."""
+        if self.separator == "":
+            rows = _xlsx_rows(self)
+            while chunk := list(islice(rows, size)):
+                yield [], [], chunk
+            return
+        numbers: list[int] = []
+        records: list[list[str]] = []
+        odd: list[RawRow] = []
+        width = len(self.columns)
+        try:
+            for number, record in _csv_records(self):
+                if len(record) == width and "\n" not in "".join(record):
+                    numbers.append(number)
+                    records.append(record)
+                else:
+                    odd.append(_row(number, record, self.columns, width, self.separator))
+                if len(numbers) + len(odd) >= size:
+                    yield numbers, records, odd
+                    numbers, records, odd = [], [], []
+        except FileReadError:
+            if numbers or odd:  # the rows before the unreadable line are checked too
+                yield numbers, records, odd
+            raise
+        if numbers or odd:
+            yield numbers, records, odd
 
 
 def clean_cell(value: object) -> str:
@@ -132,6 +164,12 @@ def _csv_reader(handle, separator: str):
 
 def _csv_rows(table: TableFile) -> Iterator[RawRow]:
     width = len(table.columns)
+    for number, record in _csv_records(table):
+        yield _row(number, record, table.columns, width, table.separator)
+
+
+def _csv_records(table: TableFile) -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields) of each body record that is not blank, as the CSV reader splits it."""
     with table.path.open(encoding=table.encoding, newline="") as handle:
         reader = _csv_reader(handle, table.separator)
         number, last_line = 1, 1
@@ -141,7 +179,7 @@ def _csv_rows(table: TableFile) -> Iterator[RawRow]:
             for number, record in enumerate(reader, start=2):  # noqa: B007 - used by the errors below
                 last_line = reader.line_num
                 if any(c.strip() for c in record):
-                    yield _row(number, record, table.columns, width, table.separator)
+                    yield number, record
         except csv.Error as exc:
             reason = f"line {last_line + 1} cannot be read as CSV ({exc})"
             if "end of data" in str(exc):

@@ -1,12 +1,17 @@
 """Load one CSV/XLSX file: validate every row, then write all rows in one transaction, or none.
 
-The file is streamed in chunks of rows, so memory does not grow with its size.
+The file is streamed in chunks of rows, so memory does not grow with its size. Observations take
+the bulk path: each chunk is checked column-wise (``vector_checks``) and its valid rows are staged
+in a temporary table as they pass (``bulk_write``: COPY on PostgreSQL, executemany on SQLite);
+once every row is good, set-based statements write them and the rollup, in the same transaction.
 
 Command line::
 
-    python -m data_loaders.load FILE [--kind KIND] [--source CODE] [--dry-run]
+    python -m data_loaders.load FILE [--kind KIND] [--source CODE] [--dry-run] [--progress]
 
-prints a summary, or every problem with file, row, column and reason and exits with code 1.
+prints a summary, or every problem with file, row, column and reason and exits with code 1. On a
+terminal (or with ``--progress``) it shows the rows validated, rows per second, the time left and
+the rows written on stderr.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_loaders import import_preview, rollup
 from data_loaders import models as m
+from data_loaders.bulk_write import Staging
 from data_loaders.cell_rules import control_character_problems, storage_problems
 from data_loaders.checks import check_themes, kind_theme_problem
 from data_loaders.completeness_warnings import incomplete_period_warnings
@@ -41,6 +47,7 @@ from data_loaders.periods import Period
 from data_loaders.problems import Problem
 from data_loaders.reference import Reference
 from data_loaders.schema import upgrade_database
+from data_loaders.vector_checks import Block, KeyHashes, ObservationChecks
 from data_loaders.writing import WriteStats
 
 CHUNK_ROWS = 10_000  # rows validated (and written) at a time
@@ -276,6 +283,38 @@ class _Validation:
             self.report.problems.append(Problem(0, "", "the file has no data rows"))
         return kept
 
+    def check_pairs(self, rows: list[tuple[int, object]]) -> None:
+        """The checks of the dataset and the account's themes on rows the row model accepted."""
+        checked = self.dataset.check(rows, self.ref) + check_themes(rows, self.ref, self.themes)
+        self.report.add_problems(_with_values(checked, dict(rows)) if checked else [])
+
+    def check_and_stage(self, stage: Callable, progress: Progress | None) -> None:
+        """Observations: validate every row column-wise, chunk by chunk (``vector_checks``), and
+        hand each chunk's valid rows to ``stage`` while the file has no problem yet; one pass."""
+        started = time.monotonic()
+        hashes = KeyHashes()
+        checks = ObservationChecks(
+            self.columns, self.table.columns, self.table.separator, self.ref, self.themes, self.rows, self.check_pairs
+        )
+        try:
+            for numbers, records, odd in self.table.blocks(CHUNK_ROWS):
+                frame, count = checks.block(Block(numbers, records, odd))
+                self.report.rows += count
+                hashes.add(frame)
+                if not self.report.problems:
+                    stage(frame)
+                if progress:
+                    progress(self.report.rows, time.monotonic() - started)
+        except FileReadError as exc:
+            self.report.add_problems([Problem(exc.row, "", str(exc))])
+        candidates = hashes.candidate_rows()
+        if candidates:
+            pairs = dict(pair for rows in self.chunks(candidates) for pair in rows if pair[0] in candidates)
+            duplicates = DuplicateKeys(self.dataset.key)
+            self.report.add_problems(_with_values(duplicates.problems(list(pairs.items())), pairs))
+        if not self.report.rows and not self.report.problems:
+            self.report.problems.append(Problem(0, "", "the file has no data rows"))
+
     def _counted(self, rows: Iterator[RawRow]) -> Iterator[RawRow]:
         try:
             for raw in rows:
@@ -355,7 +394,17 @@ def _validate_and_write(
     with session_scope(engine) as session:
         ref = Reference(session, default_source=source)
         validation = _Validation(table, dataset, ref, report, themes)
-        kept = validation.check_file(progress)
+        staging = None
+        if dataset.kind == "observations":  # the bulk path: column-wise checks, rows staged as they pass
+            for loaded in (ref.indicators, ref.geo_levels, ref.sources):  # read before the staging starts
+                assert loaded is not None
+            staging = Staging(session.connection())
+            validation.check_and_stage(staging.append, progress)
+            kept = None
+            if not report.problems and _checksum(table.path) != checksum:
+                report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        else:
+            kept = validation.check_file(progress)
         if report.problems:
             raise RejectedFile
         batch = m.ImportBatch(
@@ -370,11 +419,18 @@ def _validate_and_write(
         )
         session.add(batch)
         session.flush()
-        # A kept file is written in one call, as its key lookups then all run before any insert.
-        for chunk in [[pair for rows in kept for pair in rows]] if kept is not None else validation.chunks():
-            report.stats.add(dataset.write(session, [row for _, row in chunk], ref, batch.id))
-        if kept is None and (report.problems or _checksum(table.path) != checksum):
-            report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
+        if staging is not None:
+            started = time.monotonic()
+            _tell(progress, "writing", staging.rows, 0.0)
+            report.stats.add(staging.write(batch.id))
+            staging.close()
+            _tell(progress, "written", staging.rows, time.monotonic() - started)
+        else:
+            # A kept file is written in one call, as its key lookups then all run before any insert.
+            for chunk in [[pair for rows in kept for pair in rows]] if kept is not None else validation.chunks():
+                report.stats.add(dataset.write(session, [row for _, row in chunk], ref, batch.id))
+            if kept is None and (report.problems or _checksum(table.path) != checksum):
+                report.problems.append(Problem(0, "", "the file changed while it was being loaded: load it again"))
         observations = dataset.kind == "observations" and not report.problems
         # the main KPI as it stood: the rollup is not rebuilt yet, the retired revisions are kept
         before = import_preview.capture_before(session.connection(), report.stats, batch.id) if observations else None
@@ -393,6 +449,13 @@ def _validate_and_write(
         report.batch_id = batch.id
 
 
+def _tell(progress: Progress | None, what: str, rows: int, seconds: float) -> None:
+    """Tell a progress display that can show it (``writing`` or ``written``) how the write goes."""
+    show = getattr(progress, what, None)
+    if show is not None:
+        show(rows, seconds)
+
+
 def _checksum(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -405,23 +468,38 @@ def _finish(report: LoadReport) -> LoadReport:
 
 
 class TerminalProgress:
-    """Rows validated and rows per second on stderr, at most once a second, for a person watching."""
+    """Rows validated, rows per second and (given the file's rows) the time left on stderr, at most
+    once a second, then the rows written, for a person watching."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int = 0) -> None:
         self.shown_at = 0.0
+        self.total = total  # about how many rows the file holds (0: unknown, no time left shown)
 
     def __call__(self, rows: int, seconds: float) -> None:
         if seconds - self.shown_at >= 1:
             self.shown_at = seconds
-            print(f"\r  {rows:,} rows validated ({rows / seconds:,.0f} rows/s)", end="", file=sys.stderr, flush=True)
+            rate = rows / seconds
+            left = f", about {(self.total - rows) / rate:,.0f} s left" if self.total > rows and rate else ""
+            print(f"\r  {rows:,} rows validated ({rate:,.0f} rows/s){left}", end="", file=sys.stderr, flush=True)
+
+    def writing(self, rows: int, _seconds: float) -> None:
+        self.done()
+        print(f"  writing {rows:,} rows...", file=sys.stderr, flush=True)
+        self.shown_at = 0.0
+
+    def written(self, rows: int, seconds: float) -> None:
+        rate = f" ({rows / seconds:,.0f} rows/s)" if seconds else ""
+        print(f"  {rows:,} rows written in {seconds:,.1f} s{rate}", file=sys.stderr, flush=True)
 
     def done(self) -> None:
         if self.shown_at:
             print(file=sys.stderr)
+            self.shown_at = 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
     from config import Config
+    from data_loaders.staging import data_rows
 
     parser = argparse.ArgumentParser(prog="python -m data_loaders.load", description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
@@ -429,11 +507,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", help="source code for rows without a source_code column")
     parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     parser.add_argument("--database-url", help="default: DATABASE_URL or the SQLite file under instance/")
+    parser.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when it is not a terminal"
+    )
     args = parser.parse_args(argv)
     config = Config.from_env()
     engine = make_engine(args.database_url or config.database_url)
     upgrade_database(engine)  # the seed data is the app's to load (SEED_ON_START): an empty database stays empty
-    progress = TerminalProgress() if sys.stderr.isatty() else None
+    progress = TerminalProgress(data_rows(args.file)) if args.progress or sys.stderr.isatty() else None
     report = load_file(engine, args.file, kind=args.kind, source=args.source, dry_run=args.dry_run, progress=progress)
     if progress:
         progress.done()
