@@ -137,21 +137,78 @@ def test_tr008_glossary_has_all_three_languages():
     assert moint["tg"] == "Вазорати саноат ва технологияҳои нав"
 
 
+REFERENCE = Path(__file__).resolve().parents[2] / "seed_data" / "reference"
+
+
+def _reference_names(lang: str) -> dict[str, str]:
+    """English -> ``lang`` of the names the database carries (indicators' names and units, sources'
+    names), as the seed's reference files hold them: the UI shows them beside the catalogue's texts."""
+    pairs: dict[str, str] = {}
+    with open(REFERENCE / "indicators.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            pairs[row["name_en"]] = row[f"name_{lang}"]
+            pairs[row["unit_en"]] = row[f"unit_{lang}"]
+    with open(REFERENCE / "sources.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            pairs[row["name"]] = row[f"name_{lang}"]
+    return {en: text for en, text in pairs.items() if en and text}
+
+
+def _all_translations(lang: str) -> list[tuple[str, str]]:
+    """(English, translation) of the catalogue and of the database's names: one text may be in both."""
+    return list(_reference_names(lang).items()) + list(_translated(catalogues.read(lang)).items())
+
+
+def _alternatives(cell: str) -> list[str]:
+    return [s.lower() for s in cell.split("|") if s.strip()]
+
+
+def glossary_offences(lang: str, translations: list[tuple[str, str]], glossary: list[dict]) -> list[tuple]:
+    """(term, English, translation, why) for every translation that breaks the glossary: an English
+    text holding the term whose translation lacks the decided stem, or any translation holding a
+    rejected variant (``*_avoid``)."""
+    off = []
+    for row in glossary:
+        stems, avoid = _alternatives(row[f"{lang}_stem"]), _alternatives(row.get(f"{lang}_avoid") or "")
+        term = re.compile(rf"\b{re.escape(row['en'])}\b", re.IGNORECASE)
+        for msgid, text in translations:
+            words = re.sub(r"\{\w+\}", "", msgid)  # a {period} placeholder is no word of the text
+            for kept in re.findall(r"[A-Za-z][A-Za-z ]*[A-Za-z]", text):  # a proper name kept in Latin
+                words = words.replace(kept, "")  # ("Our World in Data") holds no term to translate
+            if stems and term.search(words) and not any(s in text.lower() for s in stems):
+                off.append((row["en"], msgid, text, "lacks " + row[f"{lang}_stem"]))
+            rejected = [a for a in avoid if a in text.lower()]
+            if rejected:
+                off.append((row["en"], msgid, text, f"uses rejected {rejected}"))
+    return off
+
+
 @pytest.mark.parametrize("lang", ["ru", "tg"])
 def test_tr009_key_terms_follow_the_glossary(lang):
-    """Where a UI string holds a glossary term, its translation holds the glossary's word stem."""
-    done = _translated(catalogues.read(lang))
-    off = []
-    for row in _glossary():
-        stems = [s.lower() for s in row[f"{lang}_stem"].split("|") if s]
-        if not stems:
-            continue
-        term = re.compile(rf"\b{re.escape(row['en'])}\b", re.IGNORECASE)
-        for msgid, text in done.items():
-            words = re.sub(r"\{\w+\}", "", msgid)  # a {period} placeholder is no word of the text
-            if term.search(words) and not any(s in text.lower() for s in stems):
-                off.append((row["en"], msgid, text))
-    assert off == []
+    """Where a UI text or a database name holds a glossary term, its translation holds the glossary's
+    word stem, and no translation anywhere uses a variant the glossary rejected."""
+    assert glossary_offences(lang, _all_translations(lang), _glossary()) == []
+
+
+def test_tr009b_the_glossary_check_catches_drift():
+    """The check fails on the drifts the glossary decided against (issue 17)."""
+    glossary = _glossary()
+    drift = {
+        "Fixed broadband subscriptions": "Муштариёни интернети собити васеъфосила",
+        "IT Park tenants": "Иҷоранишинони Парки ТИ",
+        "Median mobile download speed": "Суръати миёнаи боргирии мобилӣ",
+        "Internet users (district estimate)": "Истифодабарандагони Интернет (арзёбии ноҳиявӣ)",
+        "Data until {quarter}": "Маълумот то {quarter}",  # a placeholder is no term: no offence
+    }
+    offended = {msgid for _term, msgid, _text, _why in glossary_offences("tg", list(drift.items()), glossary)}
+    assert offended == set(drift) - {"Data until {quarter}"}
+    assert glossary_offences("ru", [("Report for the quarter", "Отчёт за период")], glossary)  # no квартал
+    # each drifting term is decided: one stem to use and the variants to avoid
+    decided = {row["en"]: row for row in glossary}
+    assert decided["tenant"]["tg_stem"] == "иҷорагир" and "иҷоранишин" in decided["tenant"]["tg_avoid"]
+    assert decided["broadband"]["tg_stem"] == "фарохмаҷро" and decided["broadband"]["tg_avoid"] == "васеъфосила"
+    assert decided["median"]["tg_stem"] == "медиан" and "миёна" in decided["median"]["tg_avoid"]
+    assert decided["quarter"]["tg_stem"] == "семоҳа" and "квартал" in decided["quarter"]["ru_stem"]
 
 
 def test_tr010_plotly_locales_are_served_from_assets():
