@@ -16,20 +16,29 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Output, dcc, html
 
+from components.chart_summary import figure_summary
 from exports.chart_data import has_data
 from exports.meta import ExportMeta, licence_text, safe_name, sources_records
 from i18n import N_, normalise, translator
 
-# No plotly logo link: the app must not point users off-site. The modebar keeps zoom and pan only:
-# its camera saved an unlabelled "plot-image.png" (no title, source or synthetic label), so images
-# come from the card's labelled Download menu alone; nothing offers an upload to a cloud service,
-# since the app never sends data off-site.
+# No plotly logo link: the app must not point users off-site. The modebar keeps zoom, pan and
+# reset only (issue 17: every extra button was one more Tab stop, 34 a page; the browser keeps
+# them out of the Tab order until focus is inside the chart, assets/06_charts.js). Its camera
+# saved an unlabelled "plot-image.png" (no title, source or synthetic label), so images come from
+# the card's labelled Download menu alone; nothing offers an upload to a cloud service, since the
+# app never sends data off-site.
+MODEBAR_KEPT = ("zoom2d", "pan2d", "resetScale2d")
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "showSendToCloud": False,
     "showEditInChartStudio": False,
-    "modeBarButtonsToRemove": ["toImage", "sendDataToCloud", "editInChartStudio"],
+    "modeBarButtonsToRemove": [
+        *("toImage", "sendDataToCloud", "editInChartStudio"),
+        *("select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"),
+        *("hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "toggleHover"),
+        *("zoomInGeo", "zoomOutGeo", "resetGeo", "hoverClosestGeo", "resetViews", "resetViewMapbox"),
+    ],
 }
 
 # Pattern-matching id types: one callback serves every chart's menu (see pages/_exports.py).
@@ -122,6 +131,11 @@ class ChartContent:
     sources: pd.DataFrame
     subtitle: str = ""
     lang: str | None = None
+    summary: str | None = None  # the one-sentence summary, when the figure's traces cannot give it
+
+    def summary_text(self) -> str:
+        """The sentence under the chart: :attr:`summary`, or one made from the figure's data."""
+        return self.summary if self.summary is not None else figure_summary(self.figure, self.lang)
 
 
 def _part_id(chart_id: str | dict, part: str) -> str:
@@ -130,11 +144,13 @@ def _part_id(chart_id: str | dict, part: str) -> str:
 
 def chart_outputs(chart_id: str | dict) -> list[Output]:
     """The outputs a callback updates for one chart card, in the order of :func:`chart_values`:
-    the figure, title, subtitle, source caption and export metadata (the card itself stays)."""
+    the figure, title, subtitle, summary, source caption and export metadata (the card itself
+    stays)."""
     return [
         Output(chart_id, "figure"),
         Output(_part_id(chart_id, "title"), "children"),
         Output(_part_id(chart_id, "subtitle"), "children"),
+        Output(_part_id(chart_id, "summary"), "children"),
         Output(_part_id(chart_id, "caption"), "children"),
         Output({"type": EXPORT_META, "chart": chart_key(chart_id)}, "data"),
     ]
@@ -158,6 +174,7 @@ def chart_values(chart_id: str | dict, content: ChartContent) -> tuple:
         content.figure,
         content.title,
         content.subtitle,
+        content.summary_text(),
         source_caption(content.sources, content.lang),
         _export_meta(chart_key(chart_id), content),
     )
@@ -172,6 +189,7 @@ def chart_card_of(chart_id: str | dict, content: ChartContent) -> dbc.Card:
         content.sources,
         subtitle=content.subtitle,
         lang=content.lang,
+        summary=content.summary,
     )
 
 
@@ -182,8 +200,16 @@ def chart_card(
     sources: pd.DataFrame,
     subtitle: str = "",
     lang: str | None = None,
+    summary: str | None = None,
 ) -> dbc.Card:
-    """A titled card holding one chart, its source caption and its export menu.
+    """A titled card holding one chart, its summary in words, a "Show as table" toggle, its
+    source caption and its export menu.
+
+    The chart is a figure for assistive technology: named by the card's title, described by the
+    summary (a sentence made from the figure's data, :mod:`components.chart_summary`), and
+    focusable, so its modebar joins the Tab order only while focus is inside it. The toggle
+    shows the chart's numbers as a table, built in the browser from the live figure
+    (``assets/06_charts.js``), so it costs the first page load nothing and follows every filter.
 
     Args:
         chart_id: the ``dcc.Graph`` id (a string or a pattern-matching dict).
@@ -192,14 +218,17 @@ def chart_card(
         sources: the sources of the data shown (see :func:`source_caption`).
         subtitle: the active filters, in words.
         lang: UI language.
+        summary: the summary sentence, when the figure's traces cannot give it (a map).
 
     Returns:
         A ``dbc.Card`` with class ``chart-card``.
     """
+    t = translator(lang)
     key = chart_key(chart_id)
-    content = ChartContent(title, figure, sources, subtitle, lang)
+    content = ChartContent(title, figure, sources, subtitle, lang, summary)
+    title_id, summary_id, table_id = (_part_id(chart_id, p) for p in ("title", "summary", "table"))
     header_text = [
-        html.H2(title, id=_part_id(chart_id, "title"), className="h6 mb-0"),
+        html.H2(title, id=title_id, className="h6 mb-0"),
         html.Div(subtitle, id=_part_id(chart_id, "subtitle"), className="small text-muted chart-subtitle"),
     ]
     header = html.Div([html.Div(header_text, className="me-2"), export_menu(key, lang)], className="d-flex")
@@ -207,10 +236,31 @@ def chart_card(
         [
             dbc.CardHeader(header),
             dbc.CardBody(
-                html.Div(
-                    dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG, className="chart"),
-                    **{CHART_ATTRIBUTE: key},
-                )
+                [
+                    html.Div(
+                        dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG, className="chart"),
+                        role="figure",
+                        tabIndex="0",
+                        className="chart-figure",
+                        **{CHART_ATTRIBUTE: key, "aria-labelledby": title_id, "aria-describedby": summary_id},
+                    ),
+                    html.P(content.summary_text(), id=summary_id, className="small text-muted chart-summary mb-1"),
+                    html.Button(
+                        t("Show as table"),
+                        type="button",
+                        className="btn btn-link btn-sm p-0 chart-table-toggle",
+                        **{
+                            "aria-expanded": "false",
+                            "aria-controls": table_id,
+                            "data-show": t("Show as table"),
+                            "data-hide": t("Hide table"),
+                            "data-period": t("Period"),
+                            "data-category": t("Category"),
+                            "data-value": t("Value"),
+                        },
+                    ),
+                    html.Div(id=table_id, hidden=True, className="chart-table table-responsive mt-2"),
+                ]
             ),
             dbc.CardFooter(source_caption(sources, lang), id=_part_id(chart_id, "caption")),
             dcc.Store(id={"type": EXPORT_META, "chart": key}, data=_export_meta(key, content)),

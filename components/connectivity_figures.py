@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.figures import PALETTE, TEMPLATE, empty_figure, line_figure
+from components.figures import DASHES, PALETTE, SYMBOLS, TEMPLATE, empty_figure, line_figure, series_style
 from i18n import translator
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -66,7 +66,7 @@ def technology_mix_figure(
 
 
 def urban_rural_figure(frame: pd.DataFrame, unit: str, lang: str | None = None) -> go.Figure:
-    """Urban against rural over time: colour by area, dash by measure.
+    """Urban against rural over time: colour and marker by area, dash by measure.
 
     Args:
         frame: columns ``measure`` (e.g. "4G coverage"), ``area`` ("Urban"/"Rural"), ``period``,
@@ -79,7 +79,6 @@ def urban_rural_figure(frame: pd.DataFrame, unit: str, lang: str | None = None) 
     fig = go.Figure()
     areas = list(dict.fromkeys(frame["area"]))
     measures = list(dict.fromkeys(frame["measure"]))
-    dashes = ["solid", "dot", "dash", "dashdot"]
     for (measure, area), part in frame.sort_values("period_start").groupby(["measure", "area"], sort=False):
         fig.add_trace(
             go.Scatter(
@@ -88,8 +87,11 @@ def urban_rural_figure(frame: pd.DataFrame, unit: str, lang: str | None = None) 
                 customdata=part[["period"]],
                 mode="lines+markers",
                 name=f"{measure}: {area}",
-                line={"color": PALETTE[areas.index(area) % len(PALETTE)], "dash": dashes[measures.index(measure) % 4]},
-                marker={"size": 5},
+                line={
+                    "color": PALETTE[areas.index(area) % len(PALETTE)],
+                    "dash": DASHES[2 * measures.index(measure) % len(DASHES)],
+                },
+                marker={"size": 6, "symbol": SYMBOLS[areas.index(area) % len(SYMBOLS)]},
                 hovertemplate=f"%{{customdata[0]}}: %{{y:,.1f}} {unit}<extra>%{{fullData.name}}</extra>",
             )
         )
@@ -146,7 +148,7 @@ def benchmark_figure(
                     name=line["geo_name"].iloc[0],
                     legendgroup=geo,
                     showlegend=row == 1,
-                    line={"color": PALETTE[geos.index(geo) % len(PALETTE)], "width": 3.5 if geo == highlight else 1.6},
+                    line=series_style(geos.index(geo), 3.5 if geo == highlight else 1.6)["line"],
                     hovertemplate="%{customdata[0]}: %{y:,.2f}<extra>%{fullData.name}</extra>",
                 ),
                 row=row,

@@ -126,7 +126,8 @@ def build_map_paint(f: dict) -> tuple[ChartContent, dict]:
         lang=f["lang"],
     )
     subtitle = f"{f['to']} · {t('click a district to select it')}{_map_note(indicator, f)}"
-    content = ChartContent(f"{t(label)} {t('by district')}", {}, _synthetic(f["lang"]), subtitle, f["lang"])
+    title = f"{t(label)} {t('by district')}"
+    content = ChartContent(title, {}, _synthetic(f["lang"]), subtitle, f["lang"], paint["summary"])
     return content, paint
 
 
@@ -138,7 +139,7 @@ def selected_unit(f: dict) -> str | None:
 def build_map(f: dict) -> ChartContent:
     content, paint = build_map_paint(f)
     figure = district_map(paint, boundaries.units(), boundaries.regions(), selected=selected_unit(f))
-    return ChartContent(content.title, figure, content.sources, content.subtitle, content.lang)
+    return ChartContent(content.title, figure, content.sources, content.subtitle, content.lang, content.summary)
 
 
 def profile_metric(metric: str) -> str:

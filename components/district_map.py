@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Patch
 from plotly.colors import sample_colorscale
 
+from components.chart_summary import extremes_summary
 from i18n import format_number, translator
 
 # Dark = more of what the metric counts. Blues for coverage (good), oranges for people left out.
@@ -73,7 +74,9 @@ def map_paint(
         lang: UI language.
 
     Returns:
-        ``{"fills", "texts", "names", "colorbar", "note"}``.
+        ``{"fills", "texts", "names", "values", "colorbar", "note", "summary"}``: ``values`` the
+        value of each shape (None for none), which the "Show as table" view lists, and
+        ``summary`` the sentence under the map (highest and lowest unit).
     """
     t = translator(lang)
     rows = {} if values.empty else values.set_index("geo_code")[["name", "value"]].to_dict("index")
@@ -110,8 +113,10 @@ def map_paint(
         "fills": _colours(shown, low, high, scale),
         "texts": texts,
         "names": names,
+        "values": shown,
         "colorbar": colorbar,
         "note": note,
+        "summary": extremes_summary(list(zip(names, shown, strict=True)), unit, decimals, lang),
     }
 
 
@@ -151,9 +156,12 @@ def district_map(
             "text": text,
             "name": name,
             "meta": shape.code,
+            "customdata": [value],  # the unit's value, for the table view (assets/06_charts.js)
             "showlegend": False,
         }
-        for shape, fill, text, name in zip(shapes, paint["fills"], paint["texts"], paint["names"], strict=True)
+        for shape, fill, text, name, value in zip(
+            shapes, paint["fills"], paint["texts"], paint["names"], paint["values"], strict=True
+        )
     ]
     borders = [
         {
@@ -199,9 +207,10 @@ def paint_patch(paint: dict, bar_index: int) -> Patch:
     """The change from one view's paint to another's, for the figure :func:`district_map` drew
     (``bar_index``: the colour bar trace, after the units and the outlines)."""
     patch = Patch()
-    for i, (fill, text) in enumerate(zip(paint["fills"], paint["texts"], strict=True)):
+    for i, (fill, text, value) in enumerate(zip(paint["fills"], paint["texts"], paint["values"], strict=True)):
         patch["data"][i]["fillcolor"] = fill
         patch["data"][i]["text"] = text
+        patch["data"][i]["customdata"] = [value]
     patch["data"][bar_index]["marker"].update(paint["colorbar"])
     patch["layout"]["annotations"] = _annotations(paint["note"])
     return patch

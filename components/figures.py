@@ -18,13 +18,23 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-PALETTE = ["#1f5fa8", "#e07b00", "#2a9d8f", "#c2185b", "#6d4c9f", "#7f8c8d", "#b8860b"]
+# The Okabe–Ito colours, safe for colour-blind readers (issue 17), set here once: the template's
+# colorway and every builder's categories. Ordered so the first ones differ most (blue, orange,
+# green, vermillion) and thin lines stay visible on white (yellow, 1.2:1 on white, last).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+# A second cue for lines that share an axis: series i gets DASHES[i] and SYMBOLS[i] (cycled), so
+# no two of the first six differ by colour alone.
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"]
 NO_DATA = "No data for this selection"
 TEMPLATE = "dashboard"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 _INK, _GRID = "#2a3f5f", "#EBF0F8"  # plotly_white's text and grid colours
 _AXIS = {
+    # plain grouped numbers: no SI suffixes ("5B", "50M", "10k") that tg and ru readers do not use;
+    # the digit grouping and decimal sign come from the plotly.js locale of the UI language
+    "exponentformat": "none",
     "gridcolor": _GRID,
     "linecolor": _GRID,
     "ticks": "",
@@ -36,10 +46,7 @@ _AXIS = {
 pio.templates[TEMPLATE] = go.layout.Template(
     layout={
         "autotypenumbers": "strict",
-        "colorway": [
-            *("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A"),
-            *("#19d3f3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52"),
-        ],
+        "colorway": PALETTE,
         "font": {"color": _INK},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
@@ -64,6 +71,15 @@ pio.templates[TEMPLATE] = go.layout.Template(
 pio.templates.default = TEMPLATE
 # The template as JSON, for figures built without validation (they do not resolve a name).
 TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()
+
+
+def series_style(i: int, width: float | None = None) -> dict:
+    """The look of categorical series ``i``: palette colour, dash and marker symbol (a line and a
+    marker dict for a scatter trace; ``line.width`` only when given)."""
+    line = {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)]}
+    if width is not None:
+        line["width"] = width
+    return {"line": line, "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "color": PALETTE[i % len(PALETTE)]}}
 
 
 def _layout(unit: str, height: int) -> dict:
@@ -141,7 +157,7 @@ def line_figure(
             "name": name,
             "legendgroup": name,
             "showlegend": color is not None,
-            "line": {"color": PALETTE[i % len(PALETTE)]},
+            **series_style(i),
             "hovertemplate": hover,
         }
         if custom:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.chart_card import source_caption
-from components.figures import PALETTE, _style, empty_figure
+from components.figures import PALETTE, _style, empty_figure, series_style
 from i18n import N_, format_number, translator
 from metrics.growth import transform
 
@@ -34,7 +34,7 @@ MEASURES = {
     "exports": ("exports_usd", N_("Exports"), N_("million US$"), 1e6, 1),
 }
 VIEWS = {"absolute": N_("Absolute"), "index": N_("Index (first year = 100)"), "yoy": N_("Year-on-year %")}
-FOUNDED, CLOSED, NET = "#2a9d8f", "#c2185b", "#1f2d3d"
+FOUNDED, CLOSED, NET = PALETTE[2], PALETTE[3], PALETTE[6]  # green up, vermillion down, black line
 # region bars: every region, or the selected one against the others (also recoloured in the browser)
 BAR, SELECTED, MUTED = PALETTE[0], PALETTE[1], "#b9c3cf"
 
@@ -86,7 +86,7 @@ def growth_figure(
                 y=group["value"],
                 name=subsector_label(code, lang),
                 mode="lines+markers",
-                line={"color": PALETTE[list(SUBSECTORS).index(code) % len(PALETTE)] if code in SUBSECTORS else None},
+                **series_style(list(SUBSECTORS).index(code) if code in SUBSECTORS else len(SUBSECTORS) + i),
                 hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}<extra>%{{fullData.name}}</extra>",
                 connectgaps=False,
                 legendrank=i,

@@ -14,7 +14,13 @@ import pandas as pd
 
 from components import park_layout
 from components.chart_card import ChartContent
-from components.park_figures import expiry_figure, floor_plan_figure, occupancy_figure, tenant_mix_figure
+from components.park_figures import (
+    expiry_figure,
+    floor_plan_figure,
+    floor_plan_summary,
+    occupancy_figure,
+    tenant_mix_figure,
+)
 from components.park_panels import OCCUPANCY, rent_kpi
 from components.registry_kpi import kpi_from_registry
 from data_loaders.cached import query
@@ -119,9 +125,10 @@ def expiries_content(v: View) -> ChartContent:
 
 def floor_plan_content(v: View) -> ChartContent:
     t = translator(v.lang)
-    figure = floor_plan_figure(query(park.units, v.day, v.building), v.names, v.lang)
+    units = query(park.units, v.day, v.building)
+    figure = floor_plan_figure(units, v.names, v.lang)
     subtitle = f"{v.where} · " + t("each unit as wide as its floor area; hover or click a unit")
-    return ChartContent(t("Floor plan"), figure, _sources(v), subtitle, v.lang)
+    return ChartContent(t("Floor plan"), figure, _sources(v), subtitle, v.lang, floor_plan_summary(units, v.lang))
 
 
 def tenant_mix_content(v: View) -> ChartContent:

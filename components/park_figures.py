@@ -13,17 +13,21 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import PALETTE, TEMPLATE, empty_figure
+from components.chart_summary import TARGET, counts_summary
+from components.figures import PALETTE, TEMPLATE, empty_figure, series_style
 from i18n import N_, format_day, format_month, format_number, translator
 
-# Status of a unit on the floor plan, in legend order, with its colour.
+# Status of a unit on the floor plan, in legend order, with its colour and, as a second cue for
+# readers who cannot tell the colours apart, its fill pattern (plotly's ``marker.pattern.shape``;
+# "" is a plain fill), drawn in the legend too.
 STATUS_STYLE = {
-    "leased": (N_("Leased"), "#1f5fa8"),
-    "ending": (N_("Lease ends within 90 days"), "#e07b00"),
-    "reserved": (N_("Reserved"), "#6d4c9f"),
+    "leased": (N_("Leased"), PALETTE[0]),
+    "ending": (N_("Lease ends within 90 days"), PALETTE[1]),
+    "reserved": (N_("Reserved"), PALETTE[4]),
     "vacant": (N_("Vacant"), "#cfd4da"),
     "not_open": (N_("Building not yet open"), "#f1f3f5"),
 }
+STATUS_PATTERN = {"leased": "", "ending": "/", "reserved": "x", "vacant": ".", "not_open": "-"}
 SECTOR_LABELS = {
     "software": N_("Software"),
     "it_services": N_("IT services"),
@@ -92,8 +96,8 @@ def occupancy_figure(
                 y=rows["occupancy_pct"],
                 name=name,
                 mode="lines+markers",
-                line={"color": PALETTE[i % len(PALETTE)], "width": 3 if i == 0 else 2},
-                marker={"size": 5},
+                line=series_style(i, 3 if i == 0 else 2)["line"],
+                marker={**series_style(i)["marker"], "size": 6},
                 customdata=labels,
                 hovertemplate="%{customdata}: %{y:.1f} %<extra>%{fullData.name}</extra>",
             )
@@ -116,8 +120,9 @@ def target_trace(targets: pd.DataFrame | None, lang: str | None = None) -> go.Sc
         x=[pd.Timestamp(int(y), 12, 31) for y in targets["year"]],
         y=targets["value"],
         name=t("Target"),
+        meta=TARGET,
         mode="markers",
-        marker={"symbol": "diamond", "size": 11, "color": "#2a9d8f"},
+        marker={"symbol": "star", "size": 12, "color": PALETTE[3]},
         customdata=[str(int(y)) for y in targets["year"]],
         hovertemplate=t("Target") + " %{customdata}: %{y:.0f} %<extra></extra>",
     )
@@ -233,7 +238,17 @@ def floor_plan_figure(units: pd.DataFrame, building_names: dict[str, str], lang:
                 base=rows["base"],
                 orientation="h",
                 name=t(label),
-                marker={"color": colour, "line": {"color": "white", "width": 2}},
+                marker={
+                    "color": colour,
+                    "line": {"color": "white", "width": 2},
+                    "pattern": {
+                        "shape": STATUS_PATTERN[status],
+                        "fgcolor": "#343a40" if status in ("vacant", "not_open") else "white",
+                        "fgopacity": 0.55,
+                        "size": 7,
+                        "solidity": 0.25,
+                    },
+                },
                 text=[c.rsplit("-", 1)[-1] for c in rows["unit_code"]],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -254,6 +269,13 @@ def floor_plan_figure(units: pd.DataFrame, building_names: dict[str, str], lang:
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None, fixedrange=True)
     fig.update_xaxes(title=t("floor area along the floor, m²"), showgrid=False, fixedrange=True)
     return fig
+
+
+def floor_plan_summary(units: pd.DataFrame, lang: str | None = None) -> str:
+    """The floor plan in one sentence: how many units are in each state ("42 units: 30 leased, …")."""
+    t = translator(lang)
+    counts = units["status"].value_counts() if len(units) else pd.Series(dtype=int)
+    return counts_summary([(t(label), int(counts.get(s, 0))) for s, (label, _c) in STATUS_STYLE.items()], lang)
 
 
 def tenant_mix_figure(frame: pd.DataFrame, lang: str | None = None) -> go.Figure:

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from components.chart_summary import MODEL, TARGET
 from components.figures import PALETTE, _style, empty_figure
 from components.kpi_card import METHOD_LABELS, status_badge
 from i18n import format_number, translator
@@ -19,7 +20,8 @@ from metrics.kpis import clip
 from metrics.status import NO_DATA, Progress, decimal_year, from_decimal_year, trajectory
 
 BASELINE_YEAR = 2019  # the Digital Economy Concept was adopted on 30.12.2019
-TARGET_COLOR, PATH_COLOR, TREND_COLOR = "#c2185b", "#7f8c8d", "#e07b00"
+# observed solid blue, needed dashed grey, projection dotted orange, targets vermillion stars
+TARGET_COLOR, PATH_COLOR, TREND_COLOR = PALETTE[3], "#6c757d", PALETTE[1]
 
 
 def baseline_of(series: pd.DataFrame) -> tuple[float, float] | None:
@@ -85,6 +87,7 @@ def target_figure(
                 y=[p[1] for p in path],
                 mode="lines",
                 name=t("Needed"),
+                meta=MODEL,
                 line={"color": PATH_COLOR, "dash": "dash"},
                 hovertemplate=f"{fmt}<extra>{t('Needed')}</extra>",
             )
@@ -97,6 +100,7 @@ def target_figure(
                 y=[p[1] for p in trend],
                 mode="lines",
                 name=t("Projection"),
+                meta=MODEL,
                 line={"color": TREND_COLOR, "dash": "dot", "width": 2},
                 hovertemplate=f"{fmt}<extra>{t('Projection')}</extra>",
             )
@@ -108,6 +112,7 @@ def target_figure(
                 y=list(targets["value"]),
                 mode="markers",
                 name=t("Target"),
+                meta=TARGET,
                 marker={"symbol": "star", "size": 13, "color": TARGET_COLOR},
                 hovertemplate=f"{fmt}<extra>{t('Target')}</extra>",
             )

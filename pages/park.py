@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 from components import park_data as data
 from components import park_layout
 from components.chart_card import chart_card_of, chart_outputs, chart_values
+from components.chart_summary import figure_summary
 from components.park_contents import (
     View,
     expiries_content,
@@ -31,7 +32,7 @@ from components.park_contents import (
     tenant_mix_content,
     tenant_records,
 )
-from components.park_figures import target_trace
+from components.park_figures import occupancy_figure, target_trace
 from components.park_panels import filter_tenants, tenant_table, unit_detail
 from data_loaders.cached import query
 from data_loaders.queries import park
@@ -184,13 +185,15 @@ def redraw_occupancy(search, shown):
         lines = occupancy_lines(v)
         trace = target_trace(occupancy_targets(replace(v, building=None)), v.lang)
         if lines.empty or trace is None:
-            return *(dash.no_update,) * 5, _occupancy_shown(v)
+            return *(dash.no_update,) * len(chart_outputs(OCCUPANCY_CHART)), _occupancy_shown(v)
         patch = dash.Patch()
         if v.building is None:
             patch["data"].append(trace.to_plotly_json())
         else:
             del patch["data"][lines["series"].nunique()]  # the target trace comes after one line per series
-        return patch, *(dash.no_update,) * 4, _occupancy_shown(v)
+        # the summary names the target only where the markers are drawn
+        summary = figure_summary(occupancy_figure(lines, v.day, occupancy_targets(v), v.lang), v.lang)
+        return patch, dash.no_update, dash.no_update, summary, dash.no_update, dash.no_update, _occupancy_shown(v)
     return *chart_values(OCCUPANCY_CHART, occupancy_content(v)), _occupancy_shown(v)
 
 

@@ -13,7 +13,7 @@ import plotly.io as pio
 import pytest
 
 from app import create_app
-from components.figures import TEMPLATE, bar_figure, empty_figure, line_figure
+from components.figures import PALETTE, TEMPLATE, bar_figure, empty_figure, line_figure
 from config import Config
 
 ROUTER = "_pages_content"  # Dash's page router: a real callback whatever the pages look like
@@ -84,11 +84,17 @@ def test_figures_built_elsewhere_get_the_small_template_by_default():
 
 
 def test_the_small_template_keeps_plotly_whites_look():
-    """Every value the shared template sets is plotly_white's, so charts and exports look the same."""
+    """Every value the shared template sets is plotly_white's, so charts and exports look the same,
+    but for the colour-blind-safe colorway and the plain axis numbers (issue 17)."""
     white = pio.templates["plotly_white"].to_plotly_json()
     small = pio.templates[TEMPLATE].to_plotly_json()
     for key, value in small["layout"].items():
-        assert white["layout"][key] == value, key
+        if key == "colorway":
+            assert value == PALETTE
+        elif key in ("xaxis", "yaxis"):
+            assert value == {**white["layout"][key], "exponentformat": "none"}, key
+        else:
+            assert white["layout"][key] == value, key
     assert small["data"]["bar"][0]["marker"]["line"] == white["data"]["bar"][0]["marker"]["line"]
 
 

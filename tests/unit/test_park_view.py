@@ -55,7 +55,9 @@ def test_a_building_change_patches_only_the_target_markers(app):
     figure = parts["park-occupancy"]["figure"]
     assert figure["__dash_patch_update"] == "__dash_patch_update"  # a patch, not a figure
     assert [op["operation"] for op in figure["operations"]] == ["Delete"]
-    assert set(parts) == {"park-occupancy", "park-occupancy-shown"}  # title, caption, export: unchanged
+    # title, caption, export: unchanged; the summary drops the target with the markers
+    assert set(parts) == {"park-occupancy", "park-occupancy-summary", "park-occupancy-shown"}
+    assert "target" not in parts["park-occupancy-summary"]["children"]
     assert parts["park-occupancy-shown"]["data"] == {"day": "2026-06-30", "whole": False}
 
 
