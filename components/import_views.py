@@ -30,6 +30,9 @@ LOADED = "import-loaded"  # dcc.Store: {"token", "ok"} of the last load asked fo
 CHECKING, LOADING = "import-checking", "import-loading"  # dcc.Store: a job is running
 UPLOAD_MESSAGE = "import-upload-message"
 PROGRESS_BOX, PROGRESS = "import-progress-box", "import-progress"
+PROGRESS_TEXT = "import-progress-text"  # rows per second and time left, under the bar
+LOAD_PROGRESS_BOX, LOAD_PROGRESS = "import-load-progress-box", "import-load-progress"
+LOAD_PROGRESS_TEXT = "import-load-progress-text"
 RESULT = "import-result"
 PROBLEMS_TABLE = "import-problems"
 COUNTS_TABLE = "import-counts"
@@ -145,7 +148,7 @@ def upload_panel(lang: str | None, max_bytes: int, themes_text: str) -> list:
         html.Div(
             [
                 html.Div(t("Checking the file: rows validated"), className="small mb-1"),
-                dbc.Progress(id=PROGRESS, value=0, label="", striped=True, animated=True, style={"height": "1.5rem"}),
+                _progress_bar(PROGRESS, PROGRESS_TEXT),
             ],
             id=PROGRESS_BOX,
             className=HIDDEN,
@@ -160,6 +163,14 @@ def upload_panel(lang: str | None, max_bytes: int, themes_text: str) -> list:
             ],
             className="mt-3",
         ),
+        html.Div(
+            [
+                html.Div(t("Loading the file: rows validated, then written"), className="small mb-1"),
+                _progress_bar(LOAD_PROGRESS, LOAD_PROGRESS_TEXT),
+            ],
+            id=LOAD_PROGRESS_BOX,
+            className=HIDDEN,
+        ),
         html.Div(html.Div(id=LOAD_MESSAGE), id=LOAD_RESULT, className=HIDDEN, role="status"),
         dcc.Store(id=TOKEN),
         dcc.Store(id=CHECKED, data=""),
@@ -168,6 +179,16 @@ def upload_panel(lang: str | None, max_bytes: int, themes_text: str) -> list:
         dcc.Store(id=LOADING, data=False),
         dcc.Download(id=PROBLEMS_DOWNLOAD),
     ]
+
+
+def _progress_bar(bar_id: str, text_id: str) -> html.Div:
+    """A job's progress: the bar (rows of the file's rows) and, under it, its pace and time left."""
+    return html.Div(
+        [
+            dbc.Progress(id=bar_id, value=0, label="", striped=True, animated=True, style={"height": "1.5rem"}),
+            html.Div(id=text_id, className="small text-muted mt-1", **{"aria-live": "polite"}),
+        ]
+    )
 
 
 def message(text: str, color: str = "danger") -> dbc.Alert:

@@ -9,7 +9,9 @@ set-based statements write them:
    grouped by indicator and breakdown;
 2. the current revisions of the revised keys stop being current (one ``UPDATE``);
 3. every staged row whose key has no current revision left (new keys and revised ones) is
-   inserted with revision ``max(revision of the key) + 1``, in file order (one ``INSERT ... SELECT``).
+   inserted with revision ``max(revision of the key) + 1``, in key order (one ``INSERT ... SELECT``):
+   the key indexes then grow page by page instead of at random pages (a 1 M-row load on SQLite
+   spent 15.6 s in this statement in file order, 6.8 s in key order).
 
 A bad file is rolled back with the staging table; nothing of it reaches ``observation``.
 """
@@ -22,6 +24,7 @@ from collections import Counter
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from data_loaders.db import refresh_statistics
 from data_loaders.vector_checks import FRAME, KEY
 from data_loaders.writing import INDICATOR_COUNTS, WriteStats
 
@@ -124,10 +127,11 @@ class Staging:
                     f" SELECT {', '.join('s.' + k for k in columns)}, {revision}, {true}, :batch"
                     f" FROM {STAGE} s {latest}"
                     f" WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE {_SAME_KEY} AND o.is_current)"
-                    " ORDER BY s.n"
+                    " ORDER BY " + ", ".join("s." + k for k in KEY)
                 ),
                 {"batch": batch_id},
             )
+            refresh_statistics(c, "observation", stats.inserted + stats.revised)  # the rollup reads them next
         return stats
 
     def close(self) -> None:

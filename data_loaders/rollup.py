@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Float, and_, case, delete, func, insert, lite
 from sqlalchemy.orm import aliased
 
 from data_loaders import models as m
+from data_loaders.db import refresh_statistics
 
 POPULATION = "TJ.POP.MODEL"
 COUNTRY = "TJ"
@@ -69,7 +70,8 @@ def rebuild(
         return
     with _hash_joins(connection):
         connection.execute(delete(R).where(scope.of(R)))
-        connection.execute(insert(R).from_select(_UNIT, _unit_rows(scope)))
+        units = connection.execute(insert(R).from_select(_UNIT, _unit_rows(scope)))
+        refresh_statistics(connection, R.__tablename__, units.rowcount)  # the next two read them
         connection.execute(insert(R).from_select(_AGGREGATE, _region_rows(scope)))
         connection.execute(insert(R).from_select(_AGGREGATE, _country_rows(scope)))
 
@@ -137,6 +139,7 @@ def _unit_rows(scope: Scope):
         .join(g, g.code == o.geo_code)
         .outerjoin(p, population_of_its_year(p, o))
         .where(o.is_current, g.level.in_(("district", "region")), scope.of(o))
+        .order_by(o.indicator_code, o.breakdown, o.geo_code, o.period)  # the rollup's key: 21 s -> 3 s at 1 M rows
     )
 
 

@@ -29,6 +29,7 @@ import background_jobs
 from accounts.roles import LOAD, THEME_OF_KIND, UPLOAD, allowed, theme_scope
 from accounts.web import can, current_account, requires
 from components import import_views as v
+from components.import_progress import PageProgress
 from data_loaders import audit, cached, staging
 from data_loaders.cached import DatabaseUnavailable, query
 from data_loaders.load import load_file
@@ -139,7 +140,7 @@ def admit_check(args: list) -> list:
 def _failure_text(error: Exception, text: str) -> str:
     if isinstance(error, background_jobs.JobRefused):
         return str(error)
-    log.error("import job failed: %s", error)  # JobsBusy, a job process that died
+    log.error("import job failed: %s", error, exc_info=error)  # JobsBusy, a job process that died
     return translator(dash.ctx.states.get(f"{LANG}.data"))(text)
 
 
@@ -189,8 +190,8 @@ def check_view(record: dict, lang: str) -> html.Div:
         (Output(v.PROGRESS_BOX, "className"), v.SHOWN, v.HIDDEN),
         (Output(v.UPLOAD, "disabled"), True, False),
     ],
-    progress=[Output(v.PROGRESS, "value"), Output(v.PROGRESS, "label")],
-    progress_default=[0, ""],
+    progress=[Output(v.PROGRESS, "value"), Output(v.PROGRESS, "label"), Output(v.PROGRESS_TEXT, "children")],
+    progress_default=[0, "", ""],
     interval=400,
     on_error=_check_failed,
     prevent_initial_call=True,
@@ -209,17 +210,7 @@ def check_upload(set_progress: Callable, token: str, lang: str | None, job: dict
     except staging.StagingError as exc:
         return v.message(_why(exc, lang)), ""
     path = staged.path(root)
-    total = staging.data_rows(path)
-
-    def progress(rows: int, _seconds: float) -> None:
-        done = min(rows, total) if total else rows
-        set_progress(
-            (
-                round(100 * done / total) if total else 100,
-                f"{format_number(done, 0, lang)} / {format_number(total, 0, lang)}",
-            )
-        )
-
+    progress = PageProgress(set_progress, staging.data_rows(path), lang)
     try:
         engine = cached.engine()
         scope = theme_scope(job["role"], job["themes"])
@@ -298,14 +289,23 @@ def _themes_of(record: dict, lang: str) -> list[str]:
     State(v.CHECKED, "data"),
     State(LANG, "data"),
     background=True,
-    running=[(Output(v.LOADING, "data"), True, False)],
+    running=[
+        (Output(v.LOADING, "data"), True, False),
+        (Output(v.LOAD_PROGRESS_BOX, "className"), v.SHOWN, v.HIDDEN),
+    ],
+    progress=[
+        Output(v.LOAD_PROGRESS, "value"),
+        Output(v.LOAD_PROGRESS, "label"),
+        Output(v.LOAD_PROGRESS_TEXT, "children"),
+    ],
+    progress_default=[0, "", ""],
     interval=400,
     on_error=_load_failed,
     prevent_initial_call=True,
 )
 @requires(LOAD)
 @background_jobs.in_app_context
-def load_upload(_clicks: int, token: str, lang: str | None, job: dict | None = None):
+def load_upload(set_progress: Callable, _clicks: int, token: str, lang: str | None, job: dict | None = None):
     """The load, in a job: the very loader of the command line, one transaction, once per upload."""
     lang = normalise(lang)
     t = translator(lang)
@@ -322,7 +322,9 @@ def load_upload(_clicks: int, token: str, lang: str | None, job: dict | None = N
         return v.message(_why(exc, lang)), {"token": token, "ok": False}
     try:
         scope = theme_scope(job["role"], job["themes"])
-        report = load_file(cached.engine(), staged.path(root), themes=scope, loaded_by=job["username"])
+        path = staged.path(root)
+        progress = PageProgress(set_progress, staging.data_rows(path), lang)
+        report = load_file(cached.engine(), path, themes=scope, loaded_by=job["username"], progress=progress)
     except Exception:
         staging.release(root, staged)
         log.exception("load of %s failed", staged.name)
