@@ -5,7 +5,8 @@
 
    - Dash 4's dropdown takes keyboard focus on a hidden, aria-hidden input that hands it to the
      real (untabbable) button: the button becomes the tab stop and the hidden input leaves the
-     tab order, so nothing aria-hidden can be focused.
+     tab order, so nothing aria-hidden can be focused. The button is named by its label, then
+     its value (Dash names it by the value only).
    - Its open list marks each option both as an ARIA option and as a label around a native radio
      (or checkbox) that does the choosing: the list becomes the radio group (or group) of those
      native inputs, named after the dropdown's label, so no control sits inside another.
@@ -26,6 +27,18 @@
         if (button && !button.disabled && button.getAttribute('tabindex') !== '0') {
             button.setAttribute('tabindex', '0');
         }
+        nameByLabel(button);
+    }
+
+    // The button is named by its value alone ("Whole park"): its label comes first ("Building:
+    // Whole park"), so a screen reader says what is chosen and what for.
+    function nameByLabel(button) {
+        const label = button && button.id && document.querySelector('label[for="' + CSS.escape(button.id) + '"]');
+        if (!label) { return; }
+        if (!label.id) { label.id = button.id + '-label'; }
+        const ids = (button.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+        if (ids[0] === label.id) { return; }
+        button.setAttribute('aria-labelledby', [label.id].concat(ids.filter(function (id) { return id !== label.id; })).join(' '));
     }
 
     function openDropdownName() {
@@ -111,7 +124,7 @@
             subtree: true,
             attributes: true,
             characterData: true,  // a card's title changes with the filters
-            attributeFilter: ['tabindex', 'aria-expanded', 'aria-haspopup', 'aria-label', 'role'],
+            attributeFilter: ['tabindex', 'aria-expanded', 'aria-haspopup', 'aria-label', 'aria-labelledby', 'role'],
         });
     }
 

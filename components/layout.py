@@ -179,7 +179,12 @@ def footer_content(lang: str | None = None) -> list:
             ],
             className="mb-1",
         ),
-        html.P(t("Full list with licences: Data and sources page."), className="mb-0"),
+        html.P(
+            html.A(
+                t("Full list with licences: Data and sources page."), href="/data" + with_language("", normalise(lang))
+            ),
+            className="mb-0",
+        ),
     ]
 
 

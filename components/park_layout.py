@@ -83,14 +83,47 @@ def tenants_card(ids: tuple[str, str, str], where: str, table: html.Div, t) -> d
     )
 
 
-def frame(head: list, kpis: dbc.Row, cards: dict, unit_detail: html.Div, tenants: dbc.Card) -> list:
+def unit_panel(ids: tuple[str, str], options: list[dict], detail, t) -> dbc.Row:
+    """Under the floor plan: the keyboard's way to a unit (a labelled list of every unit with its
+    status in words) and the details of the unit chosen there or clicked on the plan, announced
+    to screen readers when they change (ids ``(unit list, details)``)."""
+    unit_id, detail_id = ids
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t("Unit on the plan"), html_for=unit_id, className="small mb-1"),
+                    dcc.Dropdown(id=unit_id, options=options, value=None, placeholder=t("Choose a unit")),
+                ],
+                xs=12,
+                md=5,
+                lg=4,
+            ),
+            dbc.Col(
+                html.Div(
+                    detail,
+                    id=detail_id,
+                    role="status",
+                    className="border rounded p-2 bg-light h-100 park-unit-detail",
+                    **{"aria-live": "polite", "aria-atomic": "true"},
+                ),
+                xs=12,
+                md=7,
+                lg=8,
+            ),
+        ],
+        className="g-2 mt-1 park-unit-panel",
+    )
+
+
+def frame(head: list, kpis: dbc.Row, cards: dict, unit_detail: dbc.Row, tenants: dbc.Card) -> list:
     """The page below its header: KPI row, occupancy and expiries, floor plan, tenant mix and tenants.
 
     Args:
         head: location, stores, heading, intro and controls.
         kpis: the KPI row.
         cards: chart cards by name: ``occupancy``, ``expiries``, ``floor_plan``, ``tenant_mix``.
-        unit_detail: the clicked unit's panel, under the floor plan.
+        unit_detail: the unit list and the chosen unit's details (:func:`unit_panel`), under the plan.
         tenants: the tenant card.
     """
     return [

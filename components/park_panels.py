@@ -107,21 +107,81 @@ def _end(day, lang: str | None) -> str:
     return format_day(pd.Timestamp(day).date(), lang)
 
 
-def unit_detail(point: dict | None, lang: str | None = None) -> html.Div:
-    """What the floor plan knows about one clicked unit (its bar's ``customdata``).
+def unit_options(figure: dict | None, lang: str | None = None) -> list[dict]:
+    """The floor plan's units as options of the keyboard's unit list, in the plan's order (building,
+    floor, unit), each named with its status and tenant as text: "B1-1-01 · Leased · Alpha Soft".
 
     Args:
-        point: a ``clickData`` point whose ``customdata`` is [unit, tenant, area, lease end, status].
+        figure: the floor plan (a figure or its JSON): each bar's ``customdata`` is
+            [unit, tenant, area, lease end, status].
+        lang: UI language.
+    """
+    t = translator(lang)
+    units = sorted(
+        (row for trace in _traces(figure) for row in trace.get("customdata") or () if len(row) >= 5),
+        key=lambda row: row[0],
+    )
+    return [{"label": f"{unit} · {status} · {tenant}", "value": unit} for unit, tenant, _, _, status in units] or [
+        {"label": t("No data for this selection"), "value": "", "disabled": True}
+    ]
+
+
+def _traces(figure) -> list[dict]:
+    if figure is None:
+        return []
+    data = figure.get("data") if isinstance(figure, dict) else figure.to_plotly_json().get("data")
+    return [trace if isinstance(trace, dict) else trace.to_plotly_json() for trace in data or ()]
+
+
+def unit_point(figure: dict | None, unit: str | None) -> dict | None:
+    """The floor plan's point of ``unit`` as a click would give it (``customdata``), or None."""
+    for trace in _traces(figure):
+        for row in trace.get("customdata") or ():
+            if unit and len(row) >= 5 and row[0] == unit:
+                return {"customdata": list(row)}
+    return None
+
+
+OUTLINE, SELECTED_OUTLINE = ("white", 2), ("#212529", 4)
+
+
+def unit_outlines(figure: dict | None, unit: str | None) -> list[dict]:
+    """Each floor-plan trace's bar outlines with ``unit`` drawn in a dark, thick frame (the
+    others white as drawn): the plan shows which unit the details are about."""
+    lines = []
+    for trace in _traces(figure):
+        chosen = [bool(unit) and len(row) >= 1 and row[0] == unit for row in trace.get("customdata") or ()]
+        if not any(chosen):
+            lines.append({"color": OUTLINE[0], "width": OUTLINE[1]})
+            continue
+        lines.append(
+            {
+                "color": [SELECTED_OUTLINE[0] if c else OUTLINE[0] for c in chosen],
+                "width": [SELECTED_OUTLINE[1] if c else OUTLINE[1] for c in chosen],
+            }
+        )
+    return lines
+
+
+def unit_detail(point: dict | None, lang: str | None = None) -> html.Div:
+    """What the floor plan knows about one unit, clicked on the plan or chosen in the unit list.
+
+    Args:
+        point: a ``clickData`` point (or :func:`unit_point`) whose ``customdata`` is [unit,
+            tenant, area, lease end, status].
         lang: UI language.
     """
     t = translator(lang)
     if not point or len(point.get("customdata") or []) < 5:
-        return html.Div(t("Click a unit to see its tenant, area and lease end."), className="text-muted small")
+        return html.Div(
+            t("Click a unit on the plan or choose it in the list to see its tenant, area and lease end."),
+            className="text-muted small",
+        )
     unit, tenant, area, end, status = point["customdata"][:5]
     colours = {t(label): colour for label, colour in STATUS_STYLE.values()}
     return html.Div(
         [
-            html.Span("■ ", style={"color": colours.get(status, "#6c757d")}),
+            html.Span("■ ", style={"color": colours.get(status, "#6c757d")}, **{"aria-hidden": "true"}),
             html.Strong(unit, className="park-unit-code"),
             html.Span(f" · {status} · "),
             html.Span(tenant, className="park-unit-tenant fw-semibold"),

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components import park_data as data
@@ -33,7 +33,14 @@ from components.park_contents import (
     tenant_records,
 )
 from components.park_figures import occupancy_figure, target_trace
-from components.park_panels import filter_tenants, tenant_table, unit_detail
+from components.park_panels import (
+    filter_tenants,
+    tenant_table,
+    unit_detail,
+    unit_options,
+    unit_outlines,
+    unit_point,
+)
 from data_loaders.cached import query
 from data_loaders.queries import park
 from exports.chart_data import ChartData
@@ -55,7 +62,7 @@ URL, BUILDING, AS_OF, KPIS = PAGE_URL, "park-building", "park-as-of", "park-kpis
 HISTORY = "park-history"  # the page's own location: back/forward sets the controls from it
 OCCUPANCY_CHART, OCCUPANCY_SHOWN = "park-occupancy", "park-occupancy-shown"
 EXPIRIES, TENANT_MIX = "park-expiries", "park-tenant-mix"
-FLOOR_PLAN, UNIT_DETAIL = "park-floor-plan", "park-unit-detail"
+FLOOR_PLAN, UNIT_DETAIL, UNIT = "park-floor-plan", "park-unit-detail", "park-unit"
 SEARCH, TENANTS, TENANT_STORE, TENANTS_WHERE = "park-tenant-search", "park-tenants", "park-tenant-store", "park-where"
 ALL = "all"  # the building dropdown's value for the whole park (no ``building`` in the URL)
 
@@ -116,13 +123,16 @@ def layout(lang: str | None = None, **params) -> html.Div:
         ),
         park_layout.controls((BUILDING, AS_OF), options, v.building or ALL, v.day, v.opened, t),
     ]
+    plan = floor_plan_content(v)
     cards = {
         "occupancy": chart_card_of(OCCUPANCY_CHART, occupancy_content(v)),
         "expiries": chart_card_of(EXPIRIES, expiries_content(v)),
-        "floor_plan": chart_card_of(FLOOR_PLAN, floor_plan_content(v)),
+        "floor_plan": chart_card_of(FLOOR_PLAN, plan),
         "tenant_mix": chart_card_of(TENANT_MIX, tenant_mix_content(v)),
     }
-    detail = html.Div(unit_detail(None, v.lang), id=UNIT_DETAIL, className="border rounded p-2 mt-2 bg-light")
+    detail = park_layout.unit_panel(
+        (UNIT, UNIT_DETAIL), unit_options(plan.figure, v.lang), unit_detail(None, v.lang), t
+    )
     tenants = park_layout.tenants_card((TENANTS_WHERE, SEARCH, TENANTS), v.where, tenant_table(records, v.lang), t)
     return html.Div(park_layout.frame(head, dbc.Row(kpi_cards(v), id=KPIS), cards, detail, tenants))
 
@@ -160,12 +170,20 @@ for _chart, _build in ((EXPIRIES, expiries_content), (TENANT_MIX, tenant_mix_con
     _redraw(_chart, _build)
 
 
-@callback(*chart_outputs(FLOOR_PLAN), Output(FLOOR_PLAN, "clickData"), Input(URL, "search"), prevent_initial_call=True)
+@callback(
+    *chart_outputs(FLOOR_PLAN),
+    Output(FLOOR_PLAN, "clickData"),
+    Output(UNIT, "options"),
+    Input(URL, "search"),
+    prevent_initial_call=True,
+)
 @guarded_update
 def redraw_floor_plan(search):
-    """The floor plan of the new view; the clicked unit is forgotten (it may not exist there)."""
+    """The floor plan of the new view and its unit list; the chosen unit is forgotten (it may not
+    exist there: the cleared click clears the list's choice and the details)."""
     v = view_of(search)
-    return *chart_values(FLOOR_PLAN, floor_plan_content(v)), None
+    plan = floor_plan_content(v)
+    return *chart_values(FLOOR_PLAN, plan), None, unit_options(plan.figure, v.lang)
 
 
 @callback(
@@ -220,10 +238,26 @@ def redraw_tenants(search, text):
     return records, tenant_table(filter_tenants(records, text), v.lang), v.where
 
 
-@callback(Output(UNIT_DETAIL, "children"), Input(FLOOR_PLAN, "clickData"), State(URL, "search"))
-def _show_unit(click, search):
-    point = (click or {}).get("points", [None])[0]
-    return unit_detail(point, normalise(language_of(search)))
+@callback(
+    Output(UNIT_DETAIL, "children"),
+    Output(UNIT, "value"),
+    Output(FLOOR_PLAN, "figure", allow_duplicate=True),
+    Input(FLOOR_PLAN, "clickData"),
+    Input(UNIT, "value"),
+    State(FLOOR_PLAN, "figure"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
+def _show_unit(click, unit, figure, search):
+    """One unit's details, from a click on the plan or a choice in the unit list (the keyboard's
+    way): the list follows a click, and the plan frames the unit."""
+    if ctx.triggered_id == FLOOR_PLAN:
+        point = (click or {}).get("points", [None])[0] or {}
+        unit = (point.get("customdata") or [None])[0]
+    patch = dash.Patch()
+    for i, line in enumerate(unit_outlines(figure, unit)):
+        patch["data"][i]["marker"]["line"] = line
+    return unit_detail(unit_point(figure, unit), normalise(language_of(search))), unit, patch
 
 
 @callback(

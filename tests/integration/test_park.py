@@ -1,5 +1,6 @@
 """The park view in the browser: the "as of" date and the building change the numbers (checked
-against direct SQL on the seeded database), a clicked unit shows its tenant, the URL reproduces
+against direct SQL on the seeded database), a clicked unit shows its tenant (and the unit list
+follows the click), the URL reproduces
 the view and back/forward work, bad query strings fall back to the defaults."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import create_engine, text
 
-from tests.integration.conftest import foreign_requests, record_callbacks, recorded_outputs
+from tests.integration.conftest import click_when_clickable, foreign_requests, record_callbacks, recorded_outputs
 
 OCCUPANCY_KPI = "#park-kpi-0 .kpi-value"
 TENANTS_KPI = "#park-kpi-1 .kpi-value"
@@ -108,6 +109,8 @@ def test_park002_clicking_a_unit_shows_its_tenant(dash_duo, dashboard, seeded_sq
         return tenant in dash_duo.find_element("#park-unit-detail").text
 
     until(click_first_leased_unit, timeout=20, poll=1)
+    # the unit list (the keyboard's way to a unit) follows the click
+    dash_duo.wait_for_contains_text("#park-unit-value", "B1-1-01", timeout=20)
 
     # hovering the unit names the tenant too
     def hover_first_leased_unit() -> bool:
@@ -116,6 +119,19 @@ def test_park002_clicking_a_unit_shows_its_tenant(dash_duo, dashboard, seeded_sq
         return tenant in dash_duo.find_element("#park-floor-plan .hoverlayer").text
 
     until(hover_first_leased_unit, timeout=20, poll=1)
+
+    # another building: the unit may not be there, so the list and the details forget it
+    ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("h1")).perform()  # no hover box over it
+    click_when_clickable(dash_duo, dash_duo.find_element("#park-building"))
+    until(lambda: dash_duo.find_elements(".dash-dropdown-option"), timeout=15)
+    option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text == "Building B")
+    click_when_clickable(dash_duo, option)
+    dash_duo.wait_for_contains_text("#park-unit-detail", "Click a unit", timeout=20)
+    until(lambda: "B1-1-01" not in dash_duo.find_element("#park-unit-value").text, timeout=20)
+    click_when_clickable(dash_duo, dash_duo.find_element("#park-unit"))
+    until(lambda: dash_duo.find_elements(".dash-dropdown-option"), timeout=15)
+    options = [o.text for o in dash_duo.find_elements(".dash-dropdown-option")]
+    assert options and all(o.startswith("B2-") for o in options), options
     assert dash_duo.get_logs() == []
 
 

@@ -17,7 +17,15 @@ from components.park_figures import (
     occupancy_figure,
     tenant_mix_figure,
 )
-from components.park_panels import filter_tenants, rent_kpi, tenant_table, unit_detail
+from components.park_panels import (
+    filter_tenants,
+    rent_kpi,
+    tenant_table,
+    unit_detail,
+    unit_options,
+    unit_outlines,
+    unit_point,
+)
 
 NAMES = {"B1": "Building A", "B2": "Building B"}
 
@@ -177,3 +185,33 @@ def test_park_unit_detail_from_click():
     text = str(unit_detail(point, "en"))
     assert "B1-1-01" in text and "Alpha Soft" in text and "June 30, 2025" in text
     assert "Click a unit" in str(unit_detail(None, "en"))
+
+
+def test_park_unit_list_names_every_unit_of_the_plan_with_its_status_in_words():
+    fig = floor_plan_figure(_units(), NAMES, "en")
+    options = unit_options(fig, "en")
+    assert [o["value"] for o in options] == ["B1-1-01", "B1-1-02", "B1-2-01", "B2-1-01"]
+    assert options[0]["label"] == "B1-1-01 · Lease ends within 90 days · Alpha Soft"
+    assert options[1]["label"] == "B1-1-02 · Vacant · no tenant"
+    assert unit_options(fig.to_plotly_json(), "en") == options  # the figure as a callback's state gives it
+    tajik = unit_options(floor_plan_figure(_units(), NAMES, "tg"), "tg")
+    assert "Leased" not in tajik[-1]["label"] and tajik[-1]["label"].endswith("Beta Pay")
+    assert unit_options(floor_plan_figure(_units().iloc[0:0], NAMES, "en"), "en")[0]["disabled"] is True
+
+
+def test_park_a_unit_chosen_in_the_list_shows_what_its_click_shows():
+    fig = floor_plan_figure(_units(), NAMES, "en").to_plotly_json()
+    point = unit_point(fig, "B2-1-01")
+    clicked = {"customdata": list(fig["data"][0]["customdata"][0])}  # what a click on B2-1-01 sends
+    assert point == clicked and str(unit_detail(point, "en")) == str(unit_detail(clicked, "en"))
+    assert "Beta Pay" in str(unit_detail(point, "en"))
+    assert unit_point(fig, "NOPE") is None and unit_point(fig, None) is None
+
+
+def test_park_the_chosen_unit_is_framed_on_the_plan():
+    fig = floor_plan_figure(_units(), NAMES, "en").to_plotly_json()
+    lines = unit_outlines(fig, "B1-1-02")  # traces: leased, ending, reserved, vacant
+    assert len(lines) == len(fig["data"])
+    assert lines[3] == {"color": ["#212529"], "width": [4]}  # the only vacant unit
+    assert all(line == {"color": "white", "width": 2} for i, line in enumerate(lines) if i != 3)
+    assert all(line == {"color": "white", "width": 2} for line in unit_outlines(fig, None))
