@@ -17,7 +17,8 @@ from collections.abc import Mapping
 import pandas as pd
 from dash import dcc, html
 
-from components.provenance import day_text
+from components.import_views import KIND_NAMES
+from components.provenance import day_text, loaded_by_text
 from data_loaders.reasons import in_language
 from i18n import N_, format_number, translator
 
@@ -137,9 +138,9 @@ def audit_table(frame: pd.DataFrame, lang: str | None, refusals: Mapping[int, st
         cells = [
             html.Td(str(batch_id)),
             html.Td(when_text(row.loaded_at, lang), className="text-nowrap"),
-            html.Td(row.loaded_by),
+            html.Td(loaded_by_text(row.loaded_by, lang)),
             html.Td(row.file_name, style={"overflowWrap": "anywhere", "minWidth": "8rem"}),
-            html.Td(row.kind),
+            html.Td(t(KIND_NAMES[row.kind]) if row.kind in KIND_NAMES else row.kind),
             html.Td(status_text(row, t, reverted_by.get(batch_id)), className="audit-status"),
             *_count_cells(row, lang),
             _warnings(row.warnings, t),

@@ -11,7 +11,7 @@ from components.catalogue_table import breaks_table, revisions_table, series_tab
 from components.catalogue_views import CHART_GEOS, CHART_SERIES, search_link
 from components.chart_card import ChartContent, chart_card_of, is_synthetic, synthetic_badge
 from components.figures import empty_figure, line_figure
-from components.provenance import kind_badge, metadata_list, sources_table
+from components.provenance import kind_badge, metadata_list, named_sources, sources_table
 from data_loaders.cached import query
 from data_loaders.queries import catalogue, common
 from i18n import translator
@@ -33,7 +33,7 @@ def series_content(meta: dict, lang: str) -> ChartContent:
         )
     geos = series["geo_code"].nunique() if len(series) else 0
     subtitle = t("Total; {n} geographies shown, highest level first").format(n=geos)
-    return ChartContent(meta["name"], figure, shown_sources, subtitle, lang)
+    return ChartContent(meta["name"], figure, named_sources(shown_sources, lang), subtitle, lang)
 
 
 def series_rows(meta: dict, lang: str) -> pd.DataFrame:

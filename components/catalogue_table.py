@@ -13,8 +13,9 @@ import pandas as pd
 from dash import html
 
 from components.chart_card import synthetic_badge
-from components.provenance import THEME_LABELS, day_text, kind_badge, source_link
-from i18n import format_number, translator
+from components.provenance import THEME_LABELS, day_text, kind_badge, loaded_by_text, source_link
+from exports.meta import licence_text
+from i18n import format_number, format_periods, format_quarter, reference_text, translator
 
 
 def _table(headers: list[str], rows: list[html.Tr], class_name: str, lang: str | None) -> html.Div:
@@ -26,9 +27,10 @@ def _table(headers: list[str], rows: list[html.Tr], class_name: str, lang: str |
     return html.Div(table, className="table-responsive")
 
 
-def _periods(row: object) -> str:
+def _periods(row: object, lang: str | None) -> str:
     first, last = getattr(row, "first_period", None), getattr(row, "last_period", None)
-    return f"{first} – {last}" if isinstance(first, str) and isinstance(last, str) else "—"
+    periods = f"{first} – {last}" if isinstance(first, str) and isinstance(last, str) else "—"
+    return format_periods(periods, lang)
 
 
 def catalogue_table(frame: pd.DataFrame, href_for: Callable[[str], str], lang: str | None = None) -> html.Div:
@@ -50,12 +52,17 @@ def catalogue_table(frame: pd.DataFrame, href_for: Callable[[str], str], lang: s
             html.Tr(
                 [
                     html.Td(html.A(row.code, href=href_for(row.code), className="indicator-link text-nowrap")),
-                    html.Td(row.name, title=row.definition or None, style={"minWidth": "14rem"}),
+                    html.Td(row.name, title=reference_text(row.definition, lang) or None, style={"minWidth": "14rem"}),
                     html.Td(t(THEME_LABELS.get(row.theme, row.theme))),
                     html.Td(row.unit),
                     html.Td(synthetic_badge(lang) if synthetic else kind_badge(row.kind, lang)),
-                    html.Td([source_link(row.source, row.source_url), html.Div(row.licence, className="text-muted")]),
-                    html.Td(_periods(row), className="text-nowrap"),
+                    html.Td(
+                        [
+                            source_link(reference_text(row.source, lang), row.source_url),
+                            html.Div(licence_text(row.licence, lang), className="text-muted"),
+                        ]
+                    ),
+                    html.Td(_periods(row, lang), className="text-nowrap"),
                     html.Td(format_number(row.geos, 0, lang), className="text-end"),
                     html.Td(
                         format_number(row.observations, 0, lang) if not row.derived else t("computed"),
@@ -81,7 +88,7 @@ def revisions_table(frame: pd.DataFrame, lang: str | None = None) -> html.Div:
                 html.Td(
                     f"{day_text(row.loaded_at, lang)} {pd.Timestamp(row.loaded_at):%H:%M}", className="text-nowrap"
                 ),
-                html.Td(row.loaded_by),
+                html.Td(loaded_by_text(row.loaded_by, lang)),
                 html.Td(format_number(row.values, 0, lang), className="text-end"),
                 html.Td(format_number(row.new, 0, lang), className="text-end"),
                 html.Td(format_number(row.revised, 0, lang), className="text-end"),
@@ -100,7 +107,7 @@ def breaks_table(frame: pd.DataFrame, decimals: int = 1, lang: str | None = None
         html.Tr(
             [
                 html.Td(row.geo_name),
-                html.Td(row.period),
+                html.Td(format_quarter(row.period, lang)),
                 html.Td(row.breakdown),
                 html.Td(format_number(row.value, decimals, lang), className="text-end"),
                 html.Td(row.comment or ""),

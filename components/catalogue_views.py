@@ -17,11 +17,11 @@ from dash import dcc, html
 from components.catalogue_table import catalogue_table
 from components.chart_card import ChartContent, chart_card_of
 from components.figures import bar_figure
-from components.provenance import KIND_LABELS, THEME_LABELS, sources_table
+from components.provenance import KIND_LABELS, THEME_LABELS, named_sources, sources_table
 from data_loaders.cached import query
 from data_loaders.models import SOURCE_KINDS, THEMES
 from data_loaders.queries import catalogue, common
-from i18n import N_, translator
+from i18n import N_, dropdown_labels, translator
 
 THEME, KIND, SEARCH, HISTORY = "data-theme", "data-kind", "data-search", "data-history"
 COUNT, TABLE, ALERT = "data-count", "data-table", "data-alert"
@@ -57,8 +57,20 @@ def _controls(theme: str | None, kind: str | None, q: str, t) -> dbc.Row:
         placeholder=t("Code or name, e.g. 4G"),
         maxLength=MAX_QUERY,
     )
-    themes = dcc.Dropdown(id=THEME, options=options(THEME_LABELS, THEMES), value=theme, placeholder=t("All themes"))
-    kinds = dcc.Dropdown(id=KIND, options=options(KIND_LABELS, SOURCE_KINDS), value=kind, placeholder=t("All kinds"))
+    themes = dcc.Dropdown(
+        labels=dropdown_labels(t),
+        id=THEME,
+        options=options(THEME_LABELS, THEMES),
+        value=theme,
+        placeholder=t("All themes"),
+    )
+    kinds = dcc.Dropdown(
+        labels=dropdown_labels(t),
+        id=KIND,
+        options=options(KIND_LABELS, SOURCE_KINDS),
+        value=kind,
+        placeholder=t("All kinds"),
+    )
     return dbc.Row(
         [
             column(t("Search"), SEARCH, search),
@@ -144,7 +156,7 @@ def themes_content(lang: str) -> ChartContent:
     return ChartContent(
         t("Stored observations by theme and kind of source"),
         figure.update_yaxes(type="log", dtick=1),
-        query(catalogue.observation_sources),
+        named_sources(query(catalogue.observation_sources), lang),
         t("Current revisions only, log scale; derived indicators are computed, not stored"),
         lang,
     )

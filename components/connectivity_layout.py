@@ -10,7 +10,7 @@ from dash import dcc, html
 from components.chart_card import source_caption, table_downloads
 from components.connectivity_table import DEFAULT_SORT, priority_table
 from components.kpi_card import Kpi, kpi_card
-from i18n import N_, translator
+from i18n import N_, dropdown_labels, format_quarter, translator
 
 
 def district_options(geos: pd.DataFrame, region: str | None) -> list[dict]:
@@ -33,7 +33,7 @@ def controls(ids: dict[str, str], f: dict, metrics: dict, periods: list[str], ge
         geos: the geographies (``code``, ``name``, ``level``, ``parent_code``) in the UI language.
     """
     t = translator(f["lang"])
-    quarters = [{"label": p, "value": p} for p in periods]
+    quarters = [{"label": format_quarter(p, f["lang"]), "value": p} for p in periods]
     regions = geos[geos["level"] == "region"]
 
     def field(label: str, control, **width) -> dbc.Col:
@@ -45,23 +45,46 @@ def controls(ids: dict[str, str], f: dict, metrics: dict, periods: list[str], ge
         [
             field(
                 t("Map metric"),
-                dcc.Dropdown(id=ids["metric"], options=metric_options, value=f["metric"], clearable=False),
+                dcc.Dropdown(
+                    labels=dropdown_labels(t),
+                    id=ids["metric"],
+                    options=metric_options,
+                    value=f["metric"],
+                    clearable=False,
+                ),
                 xs=12,
                 md=3,
             ),
             field(
-                t("From"), dcc.Dropdown(id=ids["from"], options=quarters, value=f["from"], clearable=False), xs=6, md=2
+                t("From"),
+                dcc.Dropdown(
+                    labels=dropdown_labels(t), id=ids["from"], options=quarters, value=f["from"], clearable=False
+                ),
+                xs=6,
+                md=2,
             ),
-            field(t("To"), dcc.Dropdown(id=ids["to"], options=quarters, value=f["to"], clearable=False), xs=6, md=2),
+            field(
+                t("To"),
+                dcc.Dropdown(labels=dropdown_labels(t), id=ids["to"], options=quarters, value=f["to"], clearable=False),
+                xs=6,
+                md=2,
+            ),
             field(
                 t("Region"),
-                dcc.Dropdown(id=ids["region"], options=region_options, value=f["region"], placeholder=t("All regions")),
+                dcc.Dropdown(
+                    labels=dropdown_labels(t),
+                    id=ids["region"],
+                    options=region_options,
+                    value=f["region"],
+                    placeholder=t("All regions"),
+                ),
                 xs=6,
                 md=2,
             ),
             field(
                 t("District"),
                 dcc.Dropdown(
+                    labels=dropdown_labels(t),
                     id=ids["district"],
                     options=district_options(geos, f["region"]),
                     value=f["district"],

@@ -27,7 +27,7 @@ from components.registry_kpi import kpi_from_registry
 from data_loaders import boundaries
 from data_loaders.cached import query
 from data_loaders.queries import common, completeness, connectivity, kpis
-from i18n import N_, translator
+from i18n import N_, format_quarter, translator
 from metrics import kpis as registry
 from metrics.kpis import applicable_target, is_complete, provisional_note
 
@@ -73,7 +73,7 @@ def place_words(f: dict) -> tuple[str, str]:
     level, code = place_of(f)
     t = translator(f["lang"])
     where = names_of(f["lang"]).get(code, code) if level != "country" else t("Tajikistan")
-    return where, f"{f['from']} – {f['to']}"
+    return where, f"{format_quarter(f['from'], f['lang'])} – {format_quarter(f['to'], f['lang'])}"
 
 
 def _synthetic(lang: str) -> pd.DataFrame:
@@ -119,13 +119,13 @@ def build_map_paint(f: dict) -> tuple[ChartContent, dict]:
         values,
         boundaries.units(),
         unit=t("people") if column == "uncovered" else meta["unit"],
-        period=f["to"] or "",
+        period=format_quarter(f["to"] or "", f["lang"]),
         source=t("synthetic demo data"),
         decimals=0 if column == "uncovered" else meta["decimals"],
         higher_is_better=higher,
         lang=f["lang"],
     )
-    subtitle = f"{f['to']} · {t('click a district to select it')}{_map_note(indicator, f)}"
+    subtitle = f"{format_quarter(f['to'], f['lang'])} · {t('click a district to select it')}{_map_note(indicator, f)}"
     title = f"{t(label)} {t('by district')}"
     content = ChartContent(title, {}, _synthetic(f["lang"]), subtitle, f["lang"], paint["summary"])
     return content, paint

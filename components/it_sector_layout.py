@@ -11,6 +11,7 @@ from dash import dcc, html
 from components.chart_card import source_caption
 from components.it_sector_charts import MEASURES, SUBSECTORS, VIEWS
 from components.kpi_card import Kpi, kpi_card
+from i18n import dropdown_labels
 
 FROM, TO, REGION, SUBSECTOR, PARK, MEASURE, VIEW = (
     "it-from",
@@ -45,17 +46,29 @@ def controls(f: dict, years: list[int], regions: pd.DataFrame, t) -> dbc.Row:
             _labelled(
                 t("From"),
                 FROM,
-                dcc.Dropdown(id=FROM, options=year_options, value=f["first"], clearable=False),
+                dcc.Dropdown(
+                    labels=dropdown_labels(t), id=FROM, options=year_options, value=f["first"], clearable=False
+                ),
                 xs=6,
                 md=2,
             ),
             _labelled(
-                t("To"), TO, dcc.Dropdown(id=TO, options=year_options, value=f["last"], clearable=False), xs=6, md=2
+                t("To"),
+                TO,
+                dcc.Dropdown(labels=dropdown_labels(t), id=TO, options=year_options, value=f["last"], clearable=False),
+                xs=6,
+                md=2,
             ),
             _labelled(
                 t("Region"),
                 REGION,
-                dcc.Dropdown(id=REGION, options=region_options, value=f["region"], placeholder=t("All regions")),
+                dcc.Dropdown(
+                    labels=dropdown_labels(t),
+                    id=REGION,
+                    options=region_options,
+                    value=f["region"],
+                    placeholder=t("All regions"),
+                ),
                 xs=12,
                 md=3,
             ),
@@ -63,7 +76,11 @@ def controls(f: dict, years: list[int], regions: pd.DataFrame, t) -> dbc.Row:
                 t("Subsector"),
                 SUBSECTOR,
                 dcc.Dropdown(
-                    id=SUBSECTOR, options=subsector_options, value=f["subsector"], placeholder=t("All subsectors")
+                    labels=dropdown_labels(t),
+                    id=SUBSECTOR,
+                    options=subsector_options,
+                    value=f["subsector"],
+                    placeholder=t("All subsectors"),
                 ),
                 xs=12,
                 md=3,

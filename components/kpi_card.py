@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from i18n import N_, format_number, translator
+from i18n import N_, format_number, format_quarter, translator
 from metrics.anticipated_progress import DETERIORATION, ESCAP, INSUFFICIENT, MODERATE
 from metrics.status import AT_RISK, LINEAR, MET, MISSED, NO_DATA, OBSERVED, OFF_TRACK, ON_TRACK, Progress
 
@@ -149,7 +149,7 @@ def kpi_card(kpi: Kpi, card_id: str, lang: str | None = None) -> dbc.Card:
                 html.Span(f" {kpi.unit}", className="kpi-unit"),
             ]
         ),
-        html.Div(kpi.period, className="small kpi-period"),
+        html.Div(format_quarter(kpi.period, lang), className="small kpi-period"),
         html.Div(change, className=f"small {change_class}"),
     ]
     progress = kpi.progress

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.kpi_card import Kpi, kpi_card
+from i18n import dropdown_labels
 
 
 def controls(ids: tuple[str, str], options: list[dict], building: str, day: date, first: date, t) -> dbc.Row:
@@ -22,7 +23,9 @@ def controls(ids: tuple[str, str], options: list[dict], building: str, day: date
             dbc.Col(
                 [
                     dbc.Label(t("Building"), html_for=building_id, className="small mb-1"),
-                    dcc.Dropdown(id=building_id, options=options, value=building, clearable=False),
+                    dcc.Dropdown(
+                        labels=dropdown_labels(t), id=building_id, options=options, value=building, clearable=False
+                    ),
                 ],
                 xs=12,
                 sm=6,
@@ -36,6 +39,7 @@ def controls(ids: tuple[str, str], options: list[dict], building: str, day: date
                         id=as_of_id,
                         date=day.isoformat(),
                         display_format="YYYY-MM-DD",
+                        placeholder=t("Select a date"),
                         first_day_of_week=1,
                         min_date_allowed=first.isoformat(),
                         max_date_allowed=date(date.today().year + 5, 12, 31).isoformat(),
@@ -93,7 +97,13 @@ def unit_panel(ids: tuple[str, str], options: list[dict], detail, t) -> dbc.Row:
             dbc.Col(
                 [
                     dbc.Label(t("Unit on the plan"), html_for=unit_id, className="small mb-1"),
-                    dcc.Dropdown(id=unit_id, options=options, value=None, placeholder=t("Choose a unit")),
+                    dcc.Dropdown(
+                        labels=dropdown_labels(t),
+                        id=unit_id,
+                        options=options,
+                        value=None,
+                        placeholder=t("Choose a unit"),
+                    ),
                 ],
                 xs=12,
                 md=5,

@@ -12,7 +12,8 @@ import pandas as pd
 from dash import html
 
 from components.chart_card import synthetic_badge
-from i18n import N_, format_day, format_number, translator
+from exports.meta import licence_text
+from i18n import N_, format_day, format_number, format_periods, reference_text, translator
 
 KIND_LABELS = {
     "official": (N_("official"), "success"),
@@ -26,6 +27,18 @@ THEME_LABELS = {
     "population": N_("Population"),
 }
 FREQUENCY_LABELS = {"A": N_("annual"), "Q": N_("quarterly"), "M": N_("monthly")}
+# who loaded a batch: an account's name, or the seed loader (data_loaders/seed.py)
+LOADED_BY_WORDS = {"seed": N_("initial data (seed)")}
+
+
+def loaded_by_text(loaded_by: str, lang: str | None) -> str:
+    """Who loaded a batch, as a reader sees it: the account's name, or the seed in words."""
+    return translator(lang)(LOADED_BY_WORDS[loaded_by]) if loaded_by in LOADED_BY_WORDS else loaded_by
+
+
+def named_sources(sources: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """The sources with their names in the UI language (a query returns the stored English)."""
+    return sources.assign(name=[reference_text(name, lang) for name in sources["name"]])
 
 
 def safe_url(url: object) -> str | None:
@@ -71,11 +84,16 @@ def sources_table(sources: pd.DataFrame, lang: str | None = None) -> html.Div:
     rows = [
         html.Tr(
             [
-                html.Td([source_link(row.name, row.url), html.Div(row.code, className="text-muted small")]),
+                html.Td(
+                    [
+                        source_link(reference_text(row.name, lang), row.url),
+                        html.Div(row.code, className="text-muted small"),
+                    ]
+                ),
                 html.Td(kind_badge(row.kind, lang)),
-                html.Td(row.licence),
+                html.Td(licence_text(row.licence, lang)),
                 html.Td(day_text(row.retrieved, lang), className="text-nowrap"),
-                html.Td(row.citation or "", className="small"),
+                html.Td(reference_text(row.citation or "", lang), className="small"),
             ]
         )
         for row in sources.itertuples()
@@ -97,12 +115,13 @@ def metadata_list(meta: dict, stats: dict | None, lang: str | None = None) -> ht
     t = translator(lang)
     stats = stats or {}
     source = [
-        source_link(meta["source_name"], meta.get("source_url")),
-        html.Span(f" ({meta['licence']}) "),
+        source_link(reference_text(meta["source_name"], lang), meta.get("source_url")),
+        html.Span(f" ({licence_text(meta['licence'], lang)}) "),
         kind_badge(meta["source_kind"], lang),
     ]
     first, last = stats.get("first_period"), stats.get("last_period")
     periods = f"{first} – {last}" if isinstance(first, str) and isinstance(last, str) else t("none stored")
+    periods = format_periods(periods, lang)
     loaded = stats.get("last_loaded")
     batch = stats.get("last_batch")
     load_text = (
@@ -114,8 +133,8 @@ def metadata_list(meta: dict, stats: dict | None, lang: str | None = None) -> ht
         (t("Unit"), meta["unit"]),
         (t("Frequency"), t(FREQUENCY_LABELS.get(meta["frequency"], meta["frequency"]))),
         (t("Better when"), t("higher") if meta["direction"] == "higher" else t("lower")),
-        (t("Definition"), meta["definition"] or "—"),
-        (t("Method"), meta["method"] or "—"),
+        (t("Definition"), reference_text(meta["definition"], lang) or "—"),
+        (t("Method"), reference_text(meta["method"], lang) or "—"),
         (t("Source"), source),
         (t("Periods"), periods),
         (t("Geographies"), format_number(stats.get("geos", 0), 0, lang)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from i18n import dropdown_labels
 from metrics.anticipated_progress import BASE_YEAR
 from metrics.anticipated_progress import RULE as ESCAP_RULE
 from metrics.status import RULE
@@ -64,7 +65,9 @@ def controls(ids: tuple[str, str], themes: list[dict], regions: list[dict], valu
             dbc.Col(
                 [
                     dbc.Label(t("Theme"), html_for=theme_id),
-                    dcc.Dropdown(id=theme_id, options=themes, value=theme, placeholder=t("All themes")),
+                    dcc.Dropdown(
+                        labels=dropdown_labels(t), id=theme_id, options=themes, value=theme, placeholder=t("All themes")
+                    ),
                 ],
                 md=4,
             ),
@@ -72,7 +75,11 @@ def controls(ids: tuple[str, str], themes: list[dict], regions: list[dict], valu
                 [
                     dbc.Label(t("Region"), html_for=region_id),
                     dcc.Dropdown(
-                        id=region_id, options=regions, value=region, placeholder=t("Tajikistan (targets as set)")
+                        labels=dropdown_labels(t),
+                        id=region_id,
+                        options=regions,
+                        value=region,
+                        placeholder=t("Tajikistan (targets as set)"),
                     ),
                 ],
                 md=4,

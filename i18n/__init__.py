@@ -15,6 +15,7 @@ from here. Numbers and dates are formatted for the locale with Babel.
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -121,3 +122,50 @@ def format_day(day: date, lang: str | None = None) -> str:
 def format_month(day: date, lang: str | None = None) -> str:
     """A month and year in the locale's short form (нояб. 2026)."""
     return format_date(day, format="LLL y", locale=normalise(lang))
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# Tajik ordinal suffixes after a digit (1-ум, 2-юм, 3-юм, 4-ум): GLOSSARY.csv, "quarter"
+_TG_ORDINAL = {"1": "ум", "2": "юм", "3": "юм", "4": "ум"}
+
+
+def format_quarter(period: str, lang: str | None = None) -> str:
+    """A quarter code ("2026-Q3") in the UI language's words: "3-юм семоҳаи 2026", "3 кв. 2026";
+    English keeps the code. Anything that is not a quarter code comes back unchanged."""
+    found = _QUARTER.match(str(period))
+    lang = normalise(lang)
+    if not found or lang == "en":
+        return period
+    year, quarter = found.groups()
+    if lang == "tg":
+        return f"{quarter}-{_TG_ORDINAL[quarter]} семоҳаи {year}"
+    return f"{quarter} кв. {year}"
+
+
+def format_periods(text: str, lang: str | None = None) -> str:
+    """Every quarter code inside ``text`` ("2018-Q1 – 2026-Q3") in the UI language's words."""
+    return re.sub(r"\b\d{4}-Q[1-4]\b", lambda m: format_quarter(m.group(0), lang), text)
+
+
+def dropdown_labels(t: Callable[[str], str]) -> dict[str, str]:
+    """The texts of Dash 4's own dropdown parts (its ``labels`` prop: the search box, "no options
+    found"...) through the page's translator ``t``; pass as ``dcc.Dropdown(..., labels=...)``."""
+    return {
+        "search": t("Search"),
+        "no_options_found": t("No options found"),
+        "clear_search": t("Clear search"),
+        "clear_selection": t("Clear selection"),
+        "select_all": t("Select all"),
+        "deselect_all": t("Deselect all"),
+        "selected_count": t("{num_selected} selected"),
+    }
+
+
+def reference_text(text: str, lang: str | None = None) -> str:
+    """A text of the reference data (a source's name or citation, an indicator's definition or
+    method) in the UI language when the catalogue holds it (``catalogues.reference_messages``),
+    else as stored: a file loaded later may bring texts no translator has seen yet."""
+    lang = normalise(lang)
+    if not text or lang == "en":
+        return text
+    return _catalogue(lang).gettext(text)

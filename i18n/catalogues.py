@@ -23,6 +23,7 @@ Bare ``pybabel extract``/``update`` is not a substitute: it drops the f-string t
 from __future__ import annotations
 
 import ast
+import csv
 import re
 import sys
 from pathlib import Path
@@ -107,6 +108,39 @@ def runtime_messages() -> list[tuple[str, str]]:
     return [("metrics/status.py", RULE), ("metrics/status.py", METHOD)] + [("pages/targets.py", s) for s in statuses]
 
 
+REFERENCE = ROOT / "seed_data" / "reference"
+# A licence that is an identifier ("CC BY 4.0", "ODbL 1.0") stays as it is; one with words is text.
+LICENCE_ID = re.compile(r"^(CC0|CC BY(-SA|-ND|-NC)*|ODbL|PDDL|OGL)[\w.-]* ?[\d.]*$")
+
+
+def _rows(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def reference_messages() -> list[tuple[str, str]]:
+    """English texts of the seed's reference data that the database keeps in English only and the
+    UI shows: sources' citations and worded licences, indicators' definitions and methods; also
+    the sources' names (the database has name_ru/name_tg; the catalogue lets a page without a
+    query per row translate them, filled from those columns by :func:`update`)."""
+    found = []
+    for row in _rows("sources.csv"):
+        found += [
+            ("seed_data/reference/sources.csv", row["name"]),
+            ("seed_data/reference/sources.csv", row["citation"]),
+        ]
+        if not LICENCE_ID.match(row["licence"]):
+            found.append(("seed_data/reference/sources.csv", row["licence"]))
+    for row in _rows("indicators.csv"):
+        found += [("seed_data/reference/indicators.csv", row[k]) for k in ("definition", "method")]
+    return [(where, text) for where, text in found if text.strip()]
+
+
+def reference_names(lang: str) -> dict[str, str]:
+    """English source name -> its ``lang`` name, as sources.csv holds them."""
+    return {row["name"]: row.get(f"name_{lang}", "") for row in _rows("sources.csv") if row.get(f"name_{lang}")}
+
+
 def _mapping() -> list[tuple[str, object]]:
     """The file patterns of ``babel.cfg``, Python files read by :func:`extract_python_ast`."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as handle:
@@ -125,7 +159,7 @@ def extract(root: Path = ROOT) -> Catalog:
     for filename, lineno, message, comments, context in sorted(found, key=lambda m: (m[0], m[1])):
         if message:
             catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for filename, message in runtime_messages():
+    for filename, message in runtime_messages() + reference_messages():
         catalog.add(message, None, [(filename, 0)])
     _drop_false_formats(catalog)
     return catalog
@@ -159,7 +193,13 @@ def update() -> None:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=lang, project=PROJECT, charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=True)
+        with open(TEMPLATE, "rb") as handle:  # a fresh template each time: update() shares its messages
+            fresh = read_po(handle)
+        catalog.update(fresh, no_fuzzy_matching=True)
+        for english, name in reference_names(lang).items():
+            message = catalog.get(english)
+            if message is not None and not message.string:
+                message.string = name
         _drop_false_formats(catalog)
         write(lang, catalog)
 

@@ -114,3 +114,27 @@ def recorded_outputs(dash_duo, settle: float = 1.0, timeout: float = 30) -> list
             seen, quiet_since = state, time.monotonic()
         time.sleep(0.1)
     return list(driver.execute_script("return window.__dashOutputs"))
+
+
+def seeded_copy_with_accounts(seeded_sqlite_url: str, target, accounts) -> str:
+    """A writable copy of the seeded SQLite database at ``target`` with ``accounts`` added, each
+    ``(username, password, role, themes)``; returns the copy's URL."""
+    import sqlite3
+
+    from sqlalchemy.orm import Session
+
+    from accounts import store
+    from data_loaders.db import make_engine
+
+    source, copy = sqlite3.connect(seeded_sqlite_url.removeprefix("sqlite:///")), sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        for username, password, role, themes in accounts:
+            store.add(session, username, password, role, themes)
+    engine.dispose()
+    return url

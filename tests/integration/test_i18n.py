@@ -9,11 +9,24 @@ CLDR writes them), not computed by the code under test.
 from __future__ import annotations
 
 import re
+import time
+from urllib.parse import urlencode
 
+import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from sqlalchemy import text
 
-from tests.integration.conftest import foreign_requests, logs_besides_not_found
+from app import create_app
+from config import Config
+from data_loaders.db import make_engine
+from tests.integration.conftest import (
+    click_when_clickable,
+    foreign_requests,
+    logs_besides_not_found,
+    seeded_copy_with_accounts,
+)
 
 PARK = "/park?as_of=2026-06-30&building=all"  # a fixed date; "all" is not a building: must survive
 EXPECTED = {
@@ -140,3 +153,187 @@ def test_i18n004_phone_switch_behind_the_menu_button(dash_duo, dashboard):
     dash_duo.find_element("#language-ru").click()
     dash_duo.wait_for_text_to_equal("h1", "Страница не найдена", timeout=15)
     assert logs_besides_not_found(dash_duo, "/no-such-page?lang=tg") == []
+
+
+# --- no English word on any page in Tajik or Russian -------------------------------------------
+
+PAGES = "/ /connectivity /it-sector /park /targets /data /data?indicator=TJ.MOB.4G.POP.ZS /import".split()
+STAFF, STAFF_PASSWORD = "tahmina.staff", "i18n-browser-0017"
+# Latin text a Tajik or Russian page may show, each for a reason; kept short on purpose.
+ALLOWED_PHRASES = (
+    "English",  # the language switch names each language in itself
+    "Our World in Data",  # proper names of organisations, products and journals
+    "Open SDG",
+    "OpenStreetMap",
+    "geoBoundaries",
+    "gbOpen",
+    "PLoS ONE",
+    "Asia-Plus",
+    "IT Park",  # "IT Park Uzbekistan" stays a proper name (GLOSSARY.csv)
+    "CC BY-SA 4.0",  # licence identifiers
+    "CC BY 4.0",
+    "CC0 1.0",
+    "ODbL 1.0",
+    "m²",  # units
+    "km²",
+    "source_code",  # a column of the loader's file template, named in the bulk download's text
+)
+# URL paths and web addresses: /api/v1/bulk?geo=TJ,KG&theme=xx, github.com/datasets/...
+# query strings (?geo=TJ,KG&from=2015), a bare extension (.json) and HTTP status classes (4xx)
+ADDRESSES = re.compile(
+    r"(?<![\w/])/[\w/.<>{}?=&,%-]+|\b[\w-]+\.(?:com|org|net)\b[\w/.@-]*"
+    r"|\?[\w=&,%.-]+|(?<!\w)\.(?:csv|json|xlsx|zip)\b|\b\dxx\b"
+)
+ALLOWED_WORDS = {
+    # file formats and technical acronyms named on buttons and in the API text
+    "CSV", "XLSX", "PNG", "SVG", "PDF", "ZIP", "JSON", "README", "API", "UTC", "SHA",
+    "IT", "US",  # "IT" as in the glossary's ИТ-парк / IT Park; US$ in a news headline
+    "TJK", "ADM1", "ADM2",  # ISO 3166 alpha-3 and the geoBoundaries level codes
+    "v1",  # the API's version in its paths
+    "LTE",  # the mobile standard's name (4G/LTE)
+}  # fmt: skip
+CODE = re.compile(
+    r"^(?!\d{4}-Q\d$)(?:"  # a quarter is not a code: "2026-Q3" is shown in words
+    r"[A-Z0-9]+(?:[._-][A-Z0-9]+)+"  # indicator, source and geo codes: TJ.MOB.4G.POP.ZS, TJ-KT, WB-WDI
+    r"|[\w-]+\.(?:csv|xlsx|json|zip)"  # file names in the import history and the API text
+    r"|[0-9a-f]{8,}"  # checksums
+    r"|/[\w/.<>{}?=&-]*"  # URL paths
+    r"|\d+G|[A-Z]\d*)$"  # 2G to 5G; a building or unit code (A, B2); not "10k", "50M"
+)
+_COLLECT = """
+const out = [];
+const shown = (el) => el && el.isConnected && (!el.checkVisibility || el.checkVisibility({checkOpacity: true,
+    checkVisibilityCSS: true})) && el.getClientRects().length > 0;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue.trim(), parent = node.parentElement;
+    if (text && parent && !['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(parent.tagName) && shown(parent)) out.push(text);
+}
+for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (el.placeholder && shown(el)) out.push(el.placeholder);
+}
+return out;
+"""
+
+
+def english_words(texts: list[str], proper_names: set[str]) -> dict[str, str]:
+    """Latin words of ``texts`` outside the allow-lists, each with the first text it occurs in."""
+    found: dict[str, str] = {}
+    for item in texts:
+        rest = item
+        for phrase in sorted(proper_names, key=len, reverse=True) + list(ALLOWED_PHRASES):
+            rest = rest.replace(phrase, " ")
+        rest = ADDRESSES.sub(" ", rest)
+        for token in re.split(r"[\s,;:()«»“”\"'’]+", rest):
+            token = token.strip(".!?…")
+            parts = [token] if token.startswith("/") else token.split("/")  # 2G/3G, ADM1/ADM2
+            for part in parts:
+                if not re.search("[A-Za-z]", part) or part in ALLOWED_WORDS or CODE.match(part):
+                    continue
+                for word in re.findall(r"[A-Za-z]+", part):
+                    if word not in ALLOWED_WORDS:
+                        found.setdefault(word, item[:120])
+    return found
+
+
+def test_i18n005_english_word_finder_finds_english_and_spares_codes():
+    names = {"Nevda Integration LLC"}
+    texts = ["Манбаъ: Our World in Data (CC BY 4.0)", "TJ.MOB.4G.POP.ZS", "park_leases.csv", "10 000", "4G", "PDF"]
+    texts += ["/api/v1/bulk?geo=TJ,KG&theme=xx ва", "Нусха: github.com/datasets/world-development-indicators @"]
+    texts += ["/api/v1/indicators/<code>.csv и .json с ?geo=TJ,KG&from=2015&to=2023, 4xx"]
+    assert english_words(texts + ["Nevda Integration LLC", "IT-парки Ӯзбекистон"], names) == {}
+    found = english_words(["Select Date", "quoted news report", "10k", "2026-Q3", "50M", "Бинои a"], names)
+    assert set(found) == {"Select", "Date", "quoted", "news", "report", "k", "Q", "M", "a"}
+    assert english_words(["2G/3G/4G/5G", "Бинои B", "ADM1/ADM2", "/api/v1/indicators/<code>.csv"], names) == {}
+
+
+def _proper_names(url: str) -> set[str]:
+    """Names that are no words of a language: the park tenants' names (companies' registered, Latin
+    names), the sources' codes (GEOBOUNDARIES) and the signed-in account's user name."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            tenants = {row[0] for row in connection.execute(text("SELECT name FROM park_tenant"))}
+            codes = {row[0] for row in connection.execute(text("SELECT code FROM source"))}
+    finally:
+        engine.dispose()
+    return tenants | codes | {STAFF}
+
+
+def _all_drawn(dash_duo) -> bool:
+    """No callback running and every plotly graph on the page drawn (its SVG present)."""
+    return dash_duo.driver.execute_script(
+        "const graphs = [...document.querySelectorAll('.dash-graph')];"
+        "return !document.querySelector('[data-dash-is-loading=true]') &&"
+        " graphs.every(g => g.querySelector('.js-plotly-plot .main-svg'));"
+    )
+
+
+def _settled_texts(dash_duo) -> list[str]:
+    """The page's texts once every chart has drawn and two readings a second apart agree."""
+    until(lambda: _all_drawn(dash_duo), timeout=60)
+    previous = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        texts = dash_duo.driver.execute_script(_COLLECT)
+        if texts == previous and _all_drawn(dash_duo):
+            return texts
+        previous = texts
+        time.sleep(1)
+    return previous or []
+
+
+def _widget_texts(dash_duo) -> list[str]:
+    """Texts of the widgets' own parts: every dropdown opened, searched for nothing, closed; the
+    date picker opened."""
+    texts = []
+    driver = dash_duo.driver
+    for index in range(len(dash_duo.find_elements("button.dash-dropdown"))):
+        button = dash_duo.find_elements("button.dash-dropdown")[index]
+        if not button.is_displayed():
+            continue
+        click_when_clickable(dash_duo, button)
+        search = dash_duo.wait_for_element(".dash-dropdown-content input.dash-dropdown-search", timeout=10)
+        texts += driver.execute_script(_COLLECT)
+        search.send_keys("zzqx")  # matches no option: the "no options" text shows
+        until(lambda box=search: "zzqx" in box.get_attribute("value"), timeout=5)
+        texts += driver.execute_script(_COLLECT)
+        search.send_keys(Keys.ESCAPE)
+        until(lambda: not dash_duo.find_elements(".dash-dropdown-content"), timeout=10)
+    for wrapper in dash_duo.find_elements(".dash-datepicker-input-wrapper"):
+        click_when_clickable(dash_duo, wrapper)
+        dash_duo.wait_for_element(".dash-datepicker-calendar-container, .dash-datepicker-content", timeout=10)
+        texts += driver.execute_script(_COLLECT)
+        driver.find_element("css selector", "h1").click()  # closes the calendar
+    return texts
+
+
+@pytest.fixture
+def staff_database(seeded_sqlite_url, tmp_path) -> str:
+    """A copy of the seeded database with a staff member, so the import page shows its form."""
+    accounts = [(STAFF, STAFF_PASSWORD, "staff", ["connectivity"])]
+    return seeded_copy_with_accounts(seeded_sqlite_url, tmp_path / "i18n.sqlite3", accounts)
+
+
+@pytest.mark.parametrize("lang", ["tg", "ru"])
+def test_i18n006_no_english_word_on_any_page(dash_duo, staff_database, lang):
+    app = create_app(Config(database_url=staff_database, seed_on_start=False, secret_key="test", default_language=lang))
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.get(f"{dash_duo.server_url}/login?{urlencode({'lang': lang, 'next': '/'})}")
+    dash_duo.wait_for_element("#username", timeout=20).send_keys(STAFF)
+    dash_duo.find_element("#password").send_keys(STAFF_PASSWORD)
+    click_when_clickable(dash_duo, dash_duo.find_element("#login-submit"))
+    until(lambda: STAFF in (dash_duo.find_element("#account-name").get_attribute("textContent") or ""), timeout=20)
+    names = _proper_names(staff_database)
+    found = {}
+    for page in PAGES:
+        dash_duo.driver.get(f"{dash_duo.server_url}{page}{'&' if '?' in page else '?'}lang={lang}")
+        dash_duo.wait_for_element("h1", timeout=20)
+        texts = _settled_texts(dash_duo)
+        assert len(texts) > 20, (page, texts)
+        texts += _widget_texts(dash_duo)
+        for word, where in english_words(texts, names).items():
+            found.setdefault(word, f"{page}: {where}")
+    assert found == {}, "\n".join(f"{word!r} in {where}" for word, where in sorted(found.items()))
+    assert dash_duo.get_logs() == []

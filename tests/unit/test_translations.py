@@ -25,8 +25,12 @@ from i18n import (
     LANGUAGES,
     LOCALES_DIR,
     catalogues,
+    date_locales,
+    dropdown_labels,
     format_day,
     format_number,
+    format_periods,
+    format_quarter,
     language_of,
     missing_messages,
     normalise,
@@ -45,7 +49,16 @@ LATIN_ALLOWED = {
     "it", "park", "tx", "val", "tech", "cd", "plotly", "js", "chart", "studio", "ie", "utc", "sha",
     "open", "sdg",  # "Open SDG", the platform's proper name
     "cc0",  # the licence's name (CC0 1.0)
+    "sa",  # CC BY-SA 4.0
+    "github", "com", "datasets",  # the WDI copy's repository address in its citation
+    "tls", "ssl", "lte",  # technical standards' names
+    "netcraft", "comtrade",  # data providers' names (Netcraft; UN Comtrade)
+    "gbopen", "tjk", "adm1", "adm2",  # geoBoundaries' product name, ISO code and levels
 }  # fmt: skip
+# Proper names kept in Latin as whole phrases (their words alone would be English).
+LATIN_PHRASES = ("Our World in Data", "PLoS ONE")
+# Codes and checksums a citation or method names: TJ.MOB.4G.POP.ZS, 4ebec5a2...
+CODES = re.compile(r"\b[A-Z0-9]+(?:\.[A-Z0-9]+)+\b|\b[0-9a-f]{8,}\b")
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +110,10 @@ def test_tr004_compiled_catalogues_match_the_po_files(po):
 def test_tr005_translations_leave_no_english(lang):
     leftovers = {}
     for msgid, text in _translated(catalogues.read(lang)).items():
-        words = {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]+", re.sub(r"\{\w+\}|<\w+>", "", text))}
+        for phrase in LATIN_PHRASES:
+            text = text.replace(phrase, " ")
+        text = CODES.sub(" ", re.sub(r"\{\w+\}|<\w+>", "", text))
+        words = {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]+", text)}
         unexpected = words - LATIN_ALLOWED
         if unexpected:
             leftovers[msgid] = sorted(unexpected)
@@ -308,3 +324,27 @@ def test_tr016_every_page_asks_only_for_translated_texts(seeded_sqlite_url, lang
                 rendered += 1
     assert rendered >= len(VIEWS)
     assert missing_messages(clear=True) == set()
+
+
+def test_tr017_quarters_are_written_in_words():
+    """GLOSSARY.csv, "quarter": 2026-Q3 is "3-юм семоҳаи 2026" and "3 кв. 2026"; codes stay in URLs."""
+    assert format_quarter("2026-Q3", "tg") == "3-юм семоҳаи 2026"
+    assert format_quarter("2018-Q1", "tg") == "1-ум семоҳаи 2018"
+    assert format_quarter("2026-Q3", "ru") == "3 кв. 2026"
+    assert format_quarter("2026-Q3", "en") == "2026-Q3"
+    assert format_quarter("2026", "tg") == "2026" and format_quarter("2026-06-30", "ru") == "2026-06-30"
+    assert format_periods("2018-Q1 – 2026-Q4", "ru") == "1 кв. 2018 – 4 кв. 2026"
+
+
+def test_tr018_widget_texts_follow_the_language():
+    """Dash's dropdown texts come through the catalogue; the date pickers' month and weekday names
+    are CLDR's (Babel), written to the asset by ``python -m i18n.date_locales``."""
+    labels = dropdown_labels(translator("tg"))
+    assert labels["search"] == "Ҷустуҷӯ" and labels["no_options_found"] == "Ягон мувофиқат ёфт нашуд"
+    assert dropdown_labels(translator("ru"))["selected_count"] == "Выбрано: {num_selected}"
+    asset = (ASSETS / "datefns-locales.js").read_text(encoding="utf-8")
+    assert asset == date_locales.render(), "run `python -m i18n.date_locales`"
+    tajik, russian = date_locales.names("tg"), date_locales.names("ru")
+    assert tajik["months"]["wide"][11] == "Декабр" and tajik["days"]["short"][1] == "Дшб"
+    assert russian["months"]["wide"][0] == "январь" and russian["days"]["short"][0] == "вс"
+    assert tajik["weekStartsOn"] == russian["weekStartsOn"] == 1  # Monday
