@@ -66,8 +66,17 @@ def open_page(dash_duo, path: str) -> None:
 
 
 def open_dropdown(dash_duo, selector: str) -> None:
+    """Open a dropdown and wait for its list, as assets/05_accessibility.js leaves it a frame
+    after it appears (a named group of native radios or checkboxes)."""
     click_when_clickable(dash_duo, dash_duo.find_element(selector))
     until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"), timeout=15)
+    until(
+        lambda: dash_duo.driver.find_elements(
+            By.CSS_SELECTOR,
+            ".dash-options-list[role=radiogroup][aria-label], .dash-options-list[role=group][aria-label]",
+        ),
+        timeout=10,
+    )
 
 
 def close_dropdown(dash_duo) -> None:
