@@ -53,15 +53,27 @@
         };
     }
 
-    function label(value) {
-        if (value instanceof Date) { value = value.toISOString(); }
-        const text = String(value);
-        const date = text.match(/^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/);
-        if (date) {
-            const end = date[2] + '-' + date[3];
-            return end === '01-01' || end === '12-31' ? date[1] : date[1] + '-' + end;
+    /* The x values of one series as the chart names them (the rule of components/chart_summary.py):
+       years for one date a year at its start or end, quarters for quarter starts or ends, months
+       for month starts or ends, the day otherwise. */
+    function labels(values) {
+        const texts = Array.from(values, function (v) { return v instanceof Date ? v.toISOString() : String(v); });
+        const days = texts.map(function (t) { return t.match(/^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/); });
+        if (!texts.length || !days.every(Boolean)) { return texts; }
+        const parts = days.map(function (d) { return {y: +d[1], m: +d[2], d: +d[3], md: d[2] + '-' + d[3]}; });
+        const within = function (set) { return parts.every(function (p) { return set.indexOf(p.md) >= 0; }); };
+        const two = function (n) { return (n < 10 ? '0' : '') + n; };
+        if (new Set(parts.map(function (p) { return p.y; })).size === parts.length && within(['01-01', '12-31'])) {
+            return parts.map(function (p) { return String(p.y); });
         }
-        return text;
+        if (within(['03-31', '06-30', '09-30', '12-31']) || within(['01-01', '04-01', '07-01', '10-01'])) {
+            return parts.map(function (p) { return p.y + '-Q' + (Math.floor((p.m - 1) / 3) + 1); });
+        }
+        const monthEnd = function (p) { return new Date(Date.UTC(p.y, p.m, 0)).getUTCDate() === p.d; };
+        if (parts.every(function (p) { return p.d === 1; }) || parts.every(monthEnd)) {
+            return parts.map(function (p) { return p.y + '-' + two(p.m); });
+        }
+        return parts.map(function (p) { return p.y + '-' + p.md; });
     }
 
     function number(value) {
@@ -115,9 +127,10 @@
             const custom = !horizontal && trace.customdata && trace.customdata.length === keys.length ? trace.customdata : null;
             const cells = {};
             const values = [];
+            const names = labels(keys);
             for (let i = 0; i < keys.length; i++) {
                 const value = number(vals[i]);
-                let name = label(keys[i]);
+                let name = names[i];
                 const first = custom && (Array.isArray(custom[i]) ? custom[i][0] : custom[i]);
                 if (typeof first === 'string' && first && trace.type !== 'bar') { name = first; }
                 if (!seen.has(name)) { seen.set(name, keys[i]); }

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from i18n import N_, format_number, translator
+from i18n import N_, format_number, format_periods, translator
 
 NO_DATA = N_("No data for this selection")
 TARGET, MODEL = "target", "model"  # trace ``meta`` of a target marker and of a modelled line
@@ -69,20 +69,41 @@ def _number(value) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-def _label(value) -> str:
-    """An x value as the chart names it: a year for a date at the start or end of a year."""
+def _iso(value) -> str:
     if isinstance(value, datetime | date) or hasattr(value, "isoformat"):
         value = value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text)
-    if match:
-        year, month, day = match.groups()
-        if (month, day) in (("01", "01"), ("12", "31")):
-            return year
-        return f"{year}-{month}-{day}"
-    return text
+    return str(value)
+
+
+DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
+QUARTER_ENDS, QUARTER_STARTS = {"03-31", "06-30", "09-30", "12-31"}, {"01-01", "04-01", "07-01", "10-01"}
+
+
+def _labels(values: Sequence) -> list[str]:
+    """The x values of one series as the chart names them: years for one date a year at its start
+    or end, quarters (2024-Q3) for quarter starts or ends, months for month starts or ends, the
+    day otherwise (the same rule as the table view, assets/06_charts.js)."""
+    texts = [_iso(v) for v in values]
+    days = [DAY.fullmatch(text) for text in texts]
+    if not texts or not all(days):
+        return texts
+    parts = [(int(y), int(m), f"{m}-{d}") for y, m, d in (match.groups() for match in days)]
+    years = [y for y, _m, _md in parts]
+    month_day = {md for _y, _m, md in parts}
+    if len(set(years)) == len(years) and month_day <= {"01-01", "12-31"}:
+        return [str(y) for y in years]
+    if month_day <= QUARTER_ENDS or month_day <= QUARTER_STARTS:
+        return [f"{y}-Q{(m - 1) // 3 + 1}" for y, m, _md in parts]
+    if all(md.endswith("-01") for md in month_day) or all(_month_end(y, m, md) for y, m, md in parts):
+        return [f"{y}-{m:02d}" for y, m, _md in parts]
+    return [f"{y}-{md}" for y, _m, md in parts]
+
+
+def _month_end(year: int, month: int, month_day: str) -> bool:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, int(month_day[-2:]))).days == 1
 
 
 def _decimals(trace: dict, axis: str, values: Sequence[float]) -> int:
@@ -101,9 +122,10 @@ def _decimals(trace: dict, axis: str, values: Sequence[float]) -> int:
 
 
 def _unit(layout: dict, axis: str) -> str:
+    """The unit of an axis: its title, or the part after the comma of a "Floor area, m²" title."""
     title = (layout.get(axis) or {}).get("title") or {}
-    text = title.get("text") if isinstance(title, dict) else title
-    return str(text or "").strip()
+    text = str((title.get("text") if isinstance(title, dict) else title) or "").strip()
+    return text.rsplit(", ", 1)[-1] if ", " in text else text
 
 
 def _with_unit(value: float, decimals: int, unit: str, lang: str | None) -> str:
@@ -114,20 +136,18 @@ def _with_unit(value: float, decimals: int, unit: str, lang: str | None) -> str:
 
 
 def _points(trace: dict, horizontal: bool = False) -> list[tuple[str, float]]:
-    """(label, value) of each point with a value, in trace order; period labels from customdata."""
+    """(label, value) of each point with a value, in trace order; a line's period labels from
+    its customdata (the period code the hover shows, e.g. ``2024-Q3``)."""
     xs, ys = _list(trace.get("x")), _list(trace.get("y"))
     if horizontal:
         xs, ys = ys, xs
+    labels = _labels(xs)
     custom = _list(trace.get("customdata"))
-    labels = []
-    for i, x in enumerate(xs):
-        label = _label(x)
-        if not horizontal and len(custom) == len(xs):
-            first = custom[i]
+    if trace.get("type", "scatter") == "scatter" and len(custom) == len(xs):
+        for i, first in enumerate(custom):
             first = first[0] if isinstance(first, list | tuple | np.ndarray) and len(first) else first
             if isinstance(first, str) and first:
-                label = first
-        labels.append(label)
+                labels[i] = first
     return [(label, v) for label, y in zip(labels, ys, strict=False) if (v := _number(y)) is not None]
 
 
@@ -263,7 +283,7 @@ def figure_summary(figure, lang: str | None = None) -> str:
         notes = [a.get("text") for a in layout.get("annotations") or () if isinstance(a, dict) and a.get("text")]
         if notes:
             text = f"{notes[0]}: {text}"
-    return _sentence(f"{text}; {target}" if target else text)
+    return _sentence(format_periods(f"{text}; {target}" if target else text, lang))  # 2026-Q3 in words
 
 
 def counts_summary(counts: Sequence[tuple[str, int]], lang: str | None = None) -> str:

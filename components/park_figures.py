@@ -241,8 +241,9 @@ def floor_plan_figure(units: pd.DataFrame, building_names: dict[str, str], lang:
                 marker={
                     "color": colour,
                     "line": {"color": "white", "width": 2},
-                    "pattern": {
+                    "pattern": {  # drawn over the status colour, which stays the background
                         "shape": STATUS_PATTERN[status],
+                        "fillmode": "overlay",
                         "fgcolor": "#343a40" if status in ("vacant", "not_open") else "white",
                         "fgopacity": 0.55,
                         "size": 7,
