@@ -1,9 +1,19 @@
 """Where slow work runs: Dash background callbacks (the PDF report, chart snapshots, XLSX) run as
 jobs outside the web worker that took the click, which answers the browser's polls meanwhile.
 
-* Default, no extra service: :class:`LocalJobs` (Dash's ``DiskcacheManager``) forks one process
+* Default, no extra service: :class:`LocalJobs` (Dash's ``DiskcacheManager``) runs one process
   per job; results and progress pass through a diskcache folder (``JOBS_DIR``) that all workers of
   the machine share, so a poll may land on any of them (with one ``SECRET_KEY``).
+
+  A job's process is not forked from the web worker: it comes from a *fork server*, a process
+  started clean (fork and exec) that has imported the app and never starts a thread, and builds
+  the app of the job's settings itself. A web worker has threads (the server's request threads,
+  the export browser's, a test's), and a fork copies every lock as it is at that instant, held or
+  not, while only the forking thread lives on: a job once blocked for ever in the first log line it
+  wrote, on the lock of a log file's buffer that another thread of the worker held at the fork.
+* A job has :data:`JOB_SECONDS`: past it the next poll stops the job's process and everything it
+  started (terminate, then kill) and the callback's ``on_error`` hears of it (:func:`timed_out`); a job
+  nobody polls any more ends itself a little later (``SIGALRM``).
 * ``CELERY_BROKER_URL`` set (Redis): :class:`CeleryJobs` sends jobs to a Celery worker started
   with ``celery -A report_worker:celery_app worker``. A broker that does not answer when the app
   starts means local jobs, with one warning: a backing service that is down never breaks a page.
@@ -17,9 +27,13 @@ with. The rate limits and the figure guard of ``pages._exports``/``pages._report
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
+import os
+import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -37,6 +51,14 @@ BROKER_TIMEOUT = 1.0
 RESULT_SECONDS = 3600
 # Seconds a result stays after its poll collected it (Dash keeps results that have their own key).
 COLLECTED_SECONDS = 60
+# Seconds a local job may run (a report of a page with many charts on a busy machine takes a
+# minute or two); past it the job is stopped and reported as failed (:func:`timed_out`).
+JOB_SECONDS = 300
+# Seconds a stopped job has to end after SIGTERM before it is killed; a job nobody polls ends
+# itself this long after its limit.
+STOP_SECONDS = 5
+# What a job stopped at its limit leaves as its error (on_error recognises it: :func:`timed_out`).
+TIMED_OUT = "background job stopped: it ran past its time limit"
 
 Admission = Callable[[list], list]
 _ADMISSIONS: dict[str, Admission] = {}
@@ -49,6 +71,12 @@ class JobRefused(Exception):
 
 class JobsBusy(Exception):
     """This web worker already runs as many local jobs as it may (``JOBS_PER_WORKER``)."""
+
+
+def timed_out(error: Exception) -> bool:
+    """Whether a background callback's error (as ``on_error`` gets it) is a job stopped at its
+    time limit (:data:`JOB_SECONDS`)."""
+    return TIMED_OUT in str(error)
 
 
 def admission(output_id: str) -> Callable[[Admission], Admission]:
@@ -90,29 +118,74 @@ def own_connections(server: Flask) -> None:
         cached.engine().dispose(close=False)
 
 
-def _forked(job_fn: Callable, server: Flask) -> Callable:
-    """The job as a forked process must run it: with its own database connections and its own
-    export browser (``exports.renderer`` forgets the parent's at the fork), closed at the end
-    because the process leaves without running ``atexit`` handlers."""
+def _job_context():
+    """The fork server that starts local jobs, with the app's modules imported once in it."""
+    import multiprocess
 
-    def run(*args):
-        from exports.renderer import RENDERER
+    context = multiprocess.get_context("forkserver")
+    context.set_forkserver_preload(["app"])
+    return context
 
-        own_connections(server)
-        try:
+
+def _run_job(config, limit: float, job_fn: Callable, *args) -> None:
+    """A local job's process: the app of the web worker's settings (built here, in a process that
+    has no other thread) and the job inside its app context; its export browser is closed at the
+    end because the process leaves without running ``atexit`` handlers. ``SIGALRM`` ends it
+    :data:`STOP_SECONDS` after its limit if no poll stopped it before."""
+    from app import create_app
+    from exports.renderer import RENDERER
+
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(max(int(limit + STOP_SECONDS + 0.999), 1))
+    server = create_app(dataclasses.replace(config, seed_on_start=False) if config else None).server
+    try:
+        with server.app_context():
             job_fn(*args)
-        finally:
-            RENDERER.close()
-
-    return run
+    finally:
+        RENDERER.close()
 
 
-class LocalJobs(_Admitting, DiskcacheManager):
-    """Each job in a process forked from the web worker, at most ``most`` at once (each starts an
-    export browser); results in a diskcache folder."""
+def stop_process(pid: int, grace: float = STOP_SECONDS) -> None:
+    """End a job's process and every process it started: SIGTERM, then SIGKILL for whatever is
+    left after ``grace`` seconds (Chromium runs in its own session, so it is found by parentage)."""
+    try:
+        process = psutil.Process(pid)
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _gone, alive = psutil.wait_procs(family, timeout=grace)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)  # a child of this worker: no zombie left
 
-    def __init__(self, cache, most: int, **options) -> None:
+
+class _FromForkServer(DiskcacheManager):
+    """Dash's ``DiskcacheManager`` with each job's process from the fork server, not forked here."""
+
+    config = None
+    limit: float = JOB_SECONDS
+
+    def call_job_fn(self, key, job_fn, args, context):
+        job_args = (key, self._make_progress_key(key), args, context)
+        process = _job_context().Process(target=_run_job, args=(self.config, self.limit, job_fn, *job_args))
+        process.daemon = True  # ended with the worker: no job outlives the process that polls it
+        process.start()
+        return process.pid
+
+
+class LocalJobs(_Admitting, _FromForkServer):
+    """Each job in its own process from the fork server, at most ``most`` at once (each starts an
+    export browser), for at most ``limit`` seconds; results in a diskcache folder."""
+
+    def __init__(self, cache, most: int, config=None, limit: float = JOB_SECONDS, **options) -> None:
         self.most, self._running, self._lock = most, [], threading.Lock()
+        self.config, self.limit = config, limit
         super().__init__(cache, **options)
 
     def _alive(self, pid: int) -> bool:
@@ -125,9 +198,25 @@ class LocalJobs(_Admitting, DiskcacheManager):
             self._running = [pid for pid in self._running if self._alive(pid)]
             if len(self._running) >= self.most:
                 raise JobsBusy(f"{len(self._running)} jobs already running in this worker")
-            pid = super().call_job_fn(key, _forked(job_fn, current_app._get_current_object()), args, context)
+            pid = super().call_job_fn(key, job_fn, args, context)
             self._running.append(pid)
         return pid
+
+    def _overran(self, job) -> bool:
+        """Whether the job's process still runs past its limit (any worker of the machine can tell)."""
+        with contextlib.suppress(psutil.Error, TypeError, ValueError):
+            process = psutil.Process(int(job))
+            return process.status() != psutil.STATUS_ZOMBIE and time.time() - process.create_time() > self.limit
+        return False
+
+    def get_result(self, key, job):
+        result = super().get_result(key, job)
+        if result is self.UNDEFINED and job and self._overran(job):
+            log.warning("background job %s stopped: it ran over %s s", job, self.limit)
+            stop_process(int(job))
+            self.clear_cache_entry(self._make_progress_key(key))
+            return {"background_callback_error": {"msg": TIMED_OUT, "tb": ""}}
+        return result
 
 
 class CeleryJobs(_Admitting, CeleryManager):
@@ -202,12 +291,12 @@ def manager_for(config) -> DiskcacheManager | CeleryManager:
 
 
 def _local(config) -> LocalJobs:
-    key = ("diskcache", config.jobs_dir, config.jobs_per_worker)
+    key = ("diskcache", config)  # the job's process builds the app of these settings
     if key not in _MANAGERS:
         import diskcache
 
         cache = diskcache.Cache(config.jobs_dir)
-        _MANAGERS[key] = LocalJobs(cache, config.jobs_per_worker, cache_by=[_job_key], expire=COLLECTED_SECONDS)
+        _MANAGERS[key] = LocalJobs(cache, config.jobs_per_worker, config, cache_by=[_job_key], expire=COLLECTED_SECONDS)
     return _MANAGERS[key]
 
 

@@ -160,7 +160,7 @@ class Renderer:
         return self._run(lambda k: _print_pdf(k, html, footer))
 
     def forget_after_fork(self) -> None:
-        """In a forked process (a background job): the parent's browser and loop thread belong to
+        """In a forked process (a Celery pool process): the parent's browser and loop thread belong to
         the parent, so they are dropped untouched, never stopped, and the next call starts its own."""
         self._lock = threading.Lock()
         self._loop = self._kaleido = self._thread = None

@@ -60,6 +60,7 @@ REPORT_ROUTE = "_export/report.pdf"
 TOO_MANY = N_("Too many reports asked for in a short time. Please try again in a minute.")
 NOT_NOW = N_("The report could not be made now. Please try again later.")
 BUSY = N_("Other reports are being made. Please try again in a minute.")
+TIMED_OUT = N_("The report took too long and was stopped. Please try again.")
 
 
 def _insert_before_pages(node: object, bar: html.Div) -> bool:
@@ -183,13 +184,21 @@ def admit_report(args: list) -> list:
     return [clicks, page["path"], search]
 
 
+def _in_view_language(message: str) -> str:
+    """``message`` in the language of the view the report was asked for (the request's state)."""
+    return translator(language_of(_search_of(dash.ctx.states.get(f"{REPORT_URL}.href"))))(message)
+
+
 def _report_failed(error: Exception) -> tuple:
     """``on_error`` of the report job: why it was refused, or that no report could be made."""
     if isinstance(error, background_jobs.JobRefused):
         return no_update, str(error)
     if isinstance(error, background_jobs.JobsBusy):  # refused as it started: the URL is at hand
         log.warning("report refused: %s", error)
-        return no_update, translator(language_of(_search_of(dash.ctx.states.get(f"{REPORT_URL}.href"))))(BUSY)
+        return no_update, _in_view_language(BUSY)
+    if background_jobs.timed_out(error):  # stopped at its limit by the poll that brought this
+        log.warning("report job stopped: %s", error)
+        return no_update, _in_view_language(TIMED_OUT)
     log.error("report job failed: %s", error)
     return no_update, translator(None)(NOT_NOW)
 

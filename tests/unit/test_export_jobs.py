@@ -5,16 +5,20 @@ made in a job, and a real Celery worker making a report."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
 import pytest
 
 import background_jobs
@@ -228,3 +232,109 @@ def test_a_busy_worker_refuses_more_local_jobs_than_it_may_run(seeded_sqlite_url
     # Free again: the next start gets past the cap (an unknown page then starts nothing: 204).
     payload["state"][0]["value"] = "/no-such-page"
     assert client.post("/_dash-update-component", json=payload).status_code == 204
+
+
+def sleeping_job(seconds: float, pid_file: str) -> str:
+    """A job that overruns: it starts a process of its own (in its own session, as Chromium
+    runs) and sleeps."""
+    child = subprocess.Popen(["sleep", str(seconds * 2)], start_new_session=True)
+    Path(pid_file).write_text(str(child.pid))
+    time.sleep(seconds)
+    return "slept"
+
+
+LOCK_TEST_LOGGER = "dashboard.lock-test"  # its own handler: the test's other log lines do not wait on it
+
+
+def logging_job(text: str) -> str:
+    """A job that writes a log line, as the report job does."""
+    logging.getLogger(LOCK_TEST_LOGGER).warning("job: %s", text)
+    return f"done: {text}"
+
+
+def start_job(app, fn, *args) -> tuple:
+    """Start ``fn(*args)`` as a local background job of ``app``, as Dash does for a click."""
+    manager = app._background_manager
+    key = uuid.uuid4().hex
+    with app.server.test_request_context():
+        pid = manager.call_job_fn(key, manager.make_job_fn(fn, progress=False), list(args), {"outputs_list": {}})
+    return manager, key, pid
+
+
+def job_result(manager, key: str, pid: int, timeout: float = 120):
+    """The job's result as a poll collects it (``get_result`` stops a job past its limit)."""
+    deadline = time.monotonic() + timeout
+    while (result := manager.get_result(key, pid)) is manager.UNDEFINED:
+        assert time.monotonic() < deadline, f"job {pid} neither done nor stopped after {timeout} s"
+        time.sleep(0.2)
+    return result
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_job_past_its_limit_is_stopped_with_what_it_started_and_reported_as_failed(seeded_sqlite_url, tmp_path):
+    app = make_app(seeded_sqlite_url, tmp_path)
+    manager = app._background_manager
+    manager.limit = 2
+    started = time.monotonic()
+    manager, key, pid = start_job(app, sleeping_job, 60, str(tmp_path / "child.pid"))
+    result = job_result(manager, key, pid)
+    assert time.monotonic() - started < 30  # stopped at its limit, not when its sleep ended
+    assert background_jobs.timed_out(Exception(result["background_callback_error"]["msg"]))
+    assert gone(pid)
+    child = int((tmp_path / "child.pid").read_text())  # it had started its own process before the limit
+    assert gone(child)  # and that process was stopped with it: nothing is left running
+    assert manager.get_result(key, pid) is manager.UNDEFINED  # the next poll finds nothing
+
+
+@needs_browser
+def test_a_report_past_its_limit_says_it_was_stopped(seeded_sqlite_url, tmp_path):
+    app = make_app(seeded_sqlite_url, tmp_path)
+    app._background_manager.limit = 0.5  # less than any report takes: the first poll after it stops the job
+    answer = report_call(app.server.test_client(), "/targets", "?lang=ru")
+    message = answer.get_json()["response"]["exp-report-message"]["children"]
+    assert message == translator("ru")("The report took too long and was stopped. Please try again.")
+    assert job_processes() == []  # the job and its export browser were stopped
+
+
+def job_processes() -> list:
+    """Processes of local jobs still running: the fork server's descendants (jobs and what they started)."""
+    servers = [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+    return [p for server in servers for p in server.children(recursive=True) if not gone(p.pid)]
+
+
+def test_a_job_started_while_another_thread_holds_a_lock_finishes(seeded_sqlite_url, tmp_path):
+    """The regression: a job forked from the web worker blocked for ever on a lock another thread
+    held at the fork (the buffer of the stream a log handler writes to). Here a thread holds that
+    lock while it waits to write into a pipe nobody reads; a job that logs still finishes."""
+    app = make_app(seeded_sqlite_url, tmp_path)
+    app._background_manager.limit = 30  # far more than the job needs; a job that blocks fails the test
+    read_end, write_end = os.pipe()
+    stream = os.fdopen(write_end, "w", buffering=1 << 16)
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger(LOCK_TEST_LOGGER)
+    logger.addHandler(handler)
+
+    def write_a_lot() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            stream.buffer.write(b"x" * (1 << 22))  # the pipe fills: the write waits holding the lock
+
+    writer = threading.Thread(target=write_a_lot, daemon=True)
+    writer.start()
+    try:
+        time.sleep(0.5)
+        assert writer.is_alive()  # the lock is held now, and stays held while the job starts
+        manager, key, pid = start_job(app, logging_job, "the lock is held")
+        assert job_result(manager, key, pid) == "done: the lock is held"
+        assert writer.is_alive()  # the lock was held all along
+    finally:
+        logger.removeHandler(handler)
+        os.close(read_end)  # the writer's wait ends (a broken pipe)
+        writer.join(10)
+        with contextlib.suppress(OSError):
+            stream.close()
