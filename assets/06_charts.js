@@ -56,6 +56,17 @@
     /* The x values of one series as the chart names them (the rule of components/chart_summary.py):
        years for one date a year at its start or end, quarters for quarter starts or ends, months
        for month starts or ends, the day otherwise. */
+    let quarterWords = ['{year}-Q1', '{year}-Q2', '{year}-Q3', '{year}-Q4'];  // set from the card's toggle
+
+    function quarter(year, q) {
+        return quarterWords[q - 1].replace('{year}', year);
+    }
+
+    function inWords(text) {  // a period code ("2026-Q3") as the page writes it
+        const found = /^(\d{4})-Q([1-4])$/.exec(text);
+        return found ? quarter(found[1], +found[2]) : text;
+    }
+
     function labels(values) {
         const texts = Array.from(values, function (v) { return v instanceof Date ? v.toISOString() : String(v); });
         const days = texts.map(function (t) { return t.match(/^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/); });
@@ -67,7 +78,7 @@
             return parts.map(function (p) { return String(p.y); });
         }
         if (within(['03-31', '06-30', '09-30', '12-31']) || within(['01-01', '04-01', '07-01', '10-01'])) {
-            return parts.map(function (p) { return p.y + '-Q' + (Math.floor((p.m - 1) / 3) + 1); });
+            return parts.map(function (p) { return quarter(p.y, Math.floor((p.m - 1) / 3) + 1); });
         }
         const monthEnd = function (p) { return new Date(Date.UTC(p.y, p.m, 0)).getUTCDate() === p.d; };
         if (parts.every(function (p) { return p.d === 1; }) || parts.every(monthEnd)) {
@@ -132,7 +143,7 @@
                 const value = number(vals[i]);
                 let name = names[i];
                 const first = custom && (Array.isArray(custom[i]) ? custom[i][0] : custom[i]);
-                if (typeof first === 'string' && first && trace.type !== 'bar') { name = first; }
+                if (typeof first === 'string' && first && trace.type !== 'bar') { name = inWords(first); }
                 if (!seen.has(name)) { seen.set(name, keys[i]); }
                 if (value === null) { continue; }
                 cells[name] = (cells[name] || 0) + value;
@@ -174,6 +185,7 @@
         const gd = plotOf(wrapper);
         if (!box || !gd || !gd._fullData) { return; }
         const words = {period: toggle.dataset.period, category: toggle.dataset.category, value: toggle.dataset.value};
+        if (toggle.dataset.quarters) { quarterWords = toggle.dataset.quarters.split('|'); }
         const data = tableData(gd, words);
         const format = formatter(gd);
         const titleId = wrapper.getAttribute('aria-labelledby');

@@ -19,7 +19,7 @@ from dash import Output, dcc, html
 from components.chart_summary import figure_summary
 from exports.chart_data import has_data
 from exports.meta import ExportMeta, licence_text, safe_name, sources_records
-from i18n import N_, normalise, translator
+from i18n import N_, format_quarter, normalise, translator
 
 # No plotly logo link: the app must not point users off-site. The modebar keeps zoom, pan and
 # reset only (issue 17: every extra button was one more Tab stop, 34 a page; the browser keeps
@@ -257,6 +257,10 @@ def chart_card(
                             "data-period": t("Period"),
                             "data-category": t("Category"),
                             "data-value": t("Value"),
+                            # the table names quarters as the page does: "{year}" stands for the year
+                            "data-quarters": "|".join(
+                                format_quarter(f"1000-Q{q}", lang).replace("1000", "{year}") for q in range(1, 5)
+                            ),
                         },
                     ),
                     html.Div(id=table_id, hidden=True, className="chart-table table-responsive mt-2"),

@@ -15,7 +15,7 @@ from dash import html
 from components.chart_summary import MODEL, TARGET
 from components.figures import PALETTE, _style, empty_figure
 from components.kpi_card import METHOD_LABELS, status_badge
-from i18n import format_number, translator
+from i18n import format_number, format_quarter, translator
 from metrics.kpis import clip
 from metrics.status import NO_DATA, Progress, decimal_year, from_decimal_year, trajectory
 
@@ -152,7 +152,7 @@ def targets_table(rows: list[dict], lang: str | None = None) -> dbc.Table | html
         label = [html.Div(r["name"]), html.Div(r["unit"], className="text-muted")]
         if r["illustrative"]:
             label.append(dbc.Badge(t("illustrative target"), color="warning", text_color="dark", className="me-1"))
-        latest = num(p.latest, d) + (f" ({r['latest_period']})" if r["latest_period"] else "")
+        latest = num(p.latest, d) + (f" ({format_quarter(r['latest_period'], lang)})" if r["latest_period"] else "")
         body.append(
             html.Tr(
                 [
