@@ -138,7 +138,7 @@ def series_table(frame: pd.DataFrame, decimals: int = 1, lang: str | None = None
     geos = list(wide.columns)
     rows = [
         html.Tr(
-            [html.Td(period, className="text-nowrap")]
+            [html.Td(format_quarter(period, lang), className="text-nowrap")]
             + [html.Td(format_number(values[g], decimals, lang), className="text-end") for g in geos]
         )
         for (_, period), values in wide.iterrows()

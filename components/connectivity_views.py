@@ -210,7 +210,7 @@ def build_ranking(f: dict) -> tuple[pd.DataFrame, str]:
     target = ranking_target(f["lang"])
     ranking = query(connectivity.priorities, f["to"], target, f["region"], f["lang"])
     region = names_of(f["lang"]).get(f["region"], t("All regions"))
-    return ranking, f"{region} · {f['to']} · {t('gap to the target of')} {target:g} %"
+    return ranking, f"{region} · {format_quarter(f['to'], f['lang'])} · {t('gap to the target of')} {target:g} %"
 
 
 def build_benchmark(lang: str) -> ChartContent:
