@@ -33,6 +33,9 @@ FALL = N_("{series} fell from {first} in {start} to {last} in {end}")
 FLAT = N_("{series} stayed at {last} from {start} to {end}")
 ONE = N_("{series}: {last} in {end}")
 SPREAD = N_("of {count} series, {top} was highest at {high} and {bottom} lowest at {low} in {end}")
+SPREAD_APART = N_(
+    "of {count} series, {top} was highest at {high} in {top_end} and {bottom} lowest at {low} in {bottom_end}"
+)
 BARS = N_("highest: {top}, {high}; lowest: {bottom}, {low}")
 ONE_BAR = N_("{top}: {high}")
 TARGET_TEXT = N_("target {value} in {year}")
@@ -190,16 +193,18 @@ def _lines_summary(lines: list[dict], layout: dict, t, lang) -> str:
             parts.append(_series_sentence(name or t("Value"), points, decimals, unit, t, lang))
         return "; ".join(parts)
     ends = sorted(((points[-1][1], name, points[-1][0], tr) for name, points, tr in series), key=lambda e: e[0])
-    (low, bottom, _, trace), (high, top, end, _) = ends[0], ends[-1]
+    (low, bottom, bottom_end, trace), (high, top, end, _) = ends[0], ends[-1]
     decimals = _decimals(trace, "y", [e[0] for e in ends])
-    return t(SPREAD).format(
-        count=len(series),
-        top=top,
-        high=_with_unit(high, decimals, unit, lang),
-        bottom=bottom,
-        low=_with_unit(low, decimals, unit, lang),
-        end=end,
-    )
+    words = {
+        "count": len(series),
+        "top": top,
+        "high": _with_unit(high, decimals, unit, lang),
+        "bottom": bottom,
+        "low": _with_unit(low, decimals, unit, lang),
+    }
+    if bottom_end != end:  # series that end in different periods: each value with its own
+        return t(SPREAD_APART).format(**words, top_end=end, bottom_end=bottom_end)
+    return t(SPREAD).format(**words, end=end)
 
 
 def extremes_summary(pairs: Sequence[tuple[str, float | None]], unit: str, decimals: int, lang: str | None) -> str:

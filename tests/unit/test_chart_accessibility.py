@@ -76,6 +76,10 @@ def test_many_series_give_the_highest_and_lowest_last_value():
     frame = pd.concat([quarters([10.0, 10.0 * i], f"R{i}") for i in range(1, 6)])
     fig = line_figure(frame, "period_start", "value", color="label", unit="%")
     assert figure_summary(fig, "en") == "Of 5 series, R5 was highest at 50.0 % and R1 lowest at 10.0 % in 2019-Q1."
+    shorter = pd.concat([frame, quarters([60.0, 70.0, 5.0], "R9")])  # R9 ends a year later
+    assert figure_summary(line_figure(shorter, "period_start", "value", color="label", unit="%"), "en") == (
+        "Of 6 series, R5 was highest at 50.0 % in 2019-Q1 and R9 lowest at 5.0 % in 2020-Q1."
+    )
 
 
 @pytest.mark.parametrize(
