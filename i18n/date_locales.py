@@ -34,10 +34,13 @@ def names(lang: str) -> dict:
     locale = Locale.parse(lang)
     months = locale.months["stand-alone"]
     days = locale.days["stand-alone"]
+    day_names = {w: [days[cldr][i] for i in SUNDAY_FIRST] for w, cldr in DAY_WIDTHS.items()}
+    if max(len(name) for name in day_names["short"]) > 2:  # the calendar's column heads: Tajik's
+        day_names["short"] = day_names["narrow"]  # are 3 letters (Дшб), too wide; its narrow ones differ
     return {
         "code": lang,
         "months": {w: [months[cldr][i] for i in range(1, 13)] for w, cldr in MONTH_WIDTHS.items()},
-        "days": {w: [days[cldr][i] for i in SUNDAY_FIRST] for w, cldr in DAY_WIDTHS.items()},
+        "days": day_names,
         "weekStartsOn": (locale.first_week_day + 1) % 7,
         "dateFormat": str(locale.date_formats["short"].pattern),
     }
