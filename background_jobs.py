@@ -127,19 +127,22 @@ def _job_context():
     return context
 
 
-def _run_job(config, limit: float, job_fn: Callable, *args) -> None:
+def _run_job(config, limit: float, job: str | Callable, *args) -> None:
     """A local job's process: the app of the web worker's settings (built here, in a process that
-    has no other thread) and the job inside its app context; its export browser is closed at the
-    end because the process leaves without running ``atexit`` handlers. ``SIGALRM`` ends it
-    :data:`STOP_SECONDS` after its limit if no poll stopped it before."""
+    has no other thread) and the job inside its app context; ``job`` is the key of a background
+    callback (this app registers the same callbacks under the same keys, so the callback is not
+    pickled) or a picklable job function. Its export browser is closed at the end because the
+    process leaves without running ``atexit`` handlers. ``SIGALRM`` ends it :data:`STOP_SECONDS`
+    after its limit if no poll stopped it before."""
     from app import create_app
     from exports.renderer import RENDERER
 
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.alarm(max(int(limit + STOP_SECONDS + 0.999), 1))
-    server = create_app(dataclasses.replace(config, seed_on_start=False) if config else None).server
+    dash_app = create_app(dataclasses.replace(config, seed_on_start=False) if config else None)
+    job_fn = dash_app._background_manager.func_registry[job] if isinstance(job, str) else job
     try:
-        with server.app_context():
+        with dash_app.server.app_context():
             job_fn(*args)
     finally:
         RENDERER.close()
@@ -173,7 +176,8 @@ class _FromForkServer(DiskcacheManager):
 
     def call_job_fn(self, key, job_fn, args, context):
         job_args = (key, self._make_progress_key(key), args, context)
-        process = _job_context().Process(target=_run_job, args=(self.config, self.limit, job_fn, *job_args))
+        job = next((name for name, registered in self.func_registry.items() if registered is job_fn), job_fn)
+        process = _job_context().Process(target=_run_job, args=(self.config, self.limit, job, *job_args))
         process.daemon = True  # ended with the worker: no job outlives the process that polls it
         process.start()
         return process.pid
