@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from dash.testing.wait import until
 
 from i18n import translator
@@ -13,10 +12,6 @@ from tests.integration.conftest import click_when_clickable, foreign_requests
 from tests.integration.test_exports import downloaded, pdf_words
 
 
-@pytest.mark.skip(
-    reason="hangs the CI run: in two fresh-clone runs its forked report job blocked (futex) and kept pytest"
-    " from finishing; the same report is checked without a browser in tests/unit/test_report_pdf.py"
-)
 def test_rep001_park_report_in_tajik_has_kpis_tables_page_numbers_and_tajik_axes(dash_duo, dashboard):
     t = translator("tg")
     dash_duo.start_server(dashboard)
