@@ -163,6 +163,17 @@ def unit_outlines(figure: dict | None, unit: str | None) -> list[dict]:
     return lines
 
 
+def outline_changes(figure: dict | None, unit: str | None) -> dict[int, dict]:
+    """The traces whose outlines must change for ``unit`` to be framed, by index, with their new
+    outline: none when the plan already shows it (a plan just redrawn frames nothing), so that no
+    patch is sent for nothing (and none reaches a plan the user has just navigated away from)."""
+    return {
+        i: line
+        for i, (trace, line) in enumerate(zip(_traces(figure), unit_outlines(figure, unit), strict=True))
+        if (trace.get("marker") or {}).get("line") != line
+    }
+
+
 def unit_detail(point: dict | None, lang: str | None = None) -> html.Div:
     """What the floor plan knows about one unit, clicked on the plan or chosen in the unit list.
 

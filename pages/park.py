@@ -35,10 +35,10 @@ from components.park_contents import (
 from components.park_figures import occupancy_figure, target_trace
 from components.park_panels import (
     filter_tenants,
+    outline_changes,
     tenant_table,
     unit_detail,
     unit_options,
-    unit_outlines,
     unit_point,
 )
 from data_loaders.cached import query
@@ -254,8 +254,9 @@ def _show_unit(click, unit, figure, search):
     if ctx.triggered_id == FLOOR_PLAN:
         point = (click or {}).get("points", [None])[0] or {}
         unit = (point.get("customdata") or [None])[0]
-    patch = dash.Patch()
-    for i, line in enumerate(unit_outlines(figure, unit)):
+    changes = outline_changes(figure, unit)
+    patch = dash.Patch() if changes else dash.no_update
+    for i, line in changes.items():
         patch["data"][i]["marker"]["line"] = line
     return unit_detail(unit_point(figure, unit), normalise(language_of(search))), unit, patch
 

@@ -19,6 +19,7 @@ from components.park_figures import (
 )
 from components.park_panels import (
     filter_tenants,
+    outline_changes,
     rent_kpi,
     tenant_table,
     unit_detail,
@@ -215,3 +216,14 @@ def test_park_the_chosen_unit_is_framed_on_the_plan():
     assert lines[3] == {"color": ["#212529"], "width": [4]}  # the only vacant unit
     assert all(line == {"color": "white", "width": 2} for i, line in enumerate(lines) if i != 3)
     assert all(line == {"color": "white", "width": 2} for line in unit_outlines(fig, None))
+
+
+def test_park_only_outlines_that_change_are_patched():
+    fig = floor_plan_figure(_units(), NAMES, "en").to_plotly_json()
+    assert outline_changes(fig, None) == {}  # a plan just drawn frames nothing: no patch at all
+    assert outline_changes(None, "B1-1-02") == {}  # no plan (the page was left): nothing to patch
+    changes = outline_changes(fig, "B1-1-02")
+    assert changes == {3: {"color": ["#212529"], "width": [4]}}
+    fig["data"][3]["marker"]["line"] = changes[3]  # what the browser holds after the patch
+    assert outline_changes(fig, "B1-1-02") == {}
+    assert outline_changes(fig, None) == {3: {"color": "white", "width": 2}}  # cleared: the frame goes
