@@ -112,13 +112,17 @@ def test_exp002_report_button_shows_progress_and_downloads_the_pdf(dash_duo, das
 
 
 def job_processes() -> list:
-    """Live processes forked from this one for background jobs (same command line as this one)."""
-    me = psutil.Process()
+    """Live background-job processes of this test's server: the children of the fork server it
+    started (``background_jobs``: jobs are forked from it, not from the threaded server)."""
     alive = []
-    for child in me.children():
-        with contextlib.suppress(psutil.Error):  # a zombie (killed, not yet reaped) or gone
-            if child.status() != psutil.STATUS_ZOMBIE and child.cmdline() == me.cmdline():
-                alive.append(child)
+    for server in psutil.Process().children():
+        with contextlib.suppress(psutil.Error):
+            if "forkserver" not in " ".join(server.cmdline()):
+                continue
+            for job in server.children():
+                with contextlib.suppress(psutil.Error):  # a zombie (killed, not yet reaped) or gone
+                    if job.status() != psutil.STATUS_ZOMBIE:
+                        alive.append(job)
     return alive
 
 
@@ -130,7 +134,7 @@ def test_exp003_a_report_can_be_cancelled(dash_duo, dashboard):
     click_when_clickable(dash_duo, button)
     cancel = dash_duo.wait_for_element("#exp-report-cancel", timeout=10)
     until(cancel.is_displayed, timeout=10)
-    until(lambda: job_processes(), timeout=10)  # the job runs in a process forked from this one
+    until(lambda: job_processes(), timeout=20)  # the job runs in a process from the fork server
     click_when_clickable(dash_duo, cancel)
     until(lambda: not job_processes(), timeout=5)  # killed, with its export browser
     until(lambda: not dash_duo.find_element("#exp-report-progress").is_displayed(), timeout=10)
