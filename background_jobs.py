@@ -213,6 +213,13 @@ class LocalJobs(_Admitting, _FromForkServer):
             return process.status() != psutil.STATUS_ZOMBIE and time.time() - process.create_time() > self.limit
         return False
 
+    def terminate_job(self, job):
+        """Dash's, without its race: it looks the job's process up after checking that it exists,
+        and a job that ended in between (the fork server reaps a finished job at once) raised
+        ``NoSuchProcess`` into the poll that collected its result, which then reported a failure."""
+        with contextlib.suppress(psutil.NoSuchProcess):
+            super().terminate_job(job)
+
     def get_result(self, key, job):
         result = super().get_result(key, job)
         if result is self.UNDEFINED and job and self._overran(job):

@@ -11,6 +11,7 @@ from dash.testing.wait import until
 from selenium.common.exceptions import WebDriverException
 from sqlalchemy import create_engine, text
 
+from components.it_sector_charts import MUTED, SELECTED
 from tests.integration.conftest import click_when_clickable, foreign_requests, record_callbacks, recorded_outputs
 
 RESIDENTS = """SELECT t.company_id FROM park_tenant t JOIN park_lease l ON l.tenant_code = t.tenant_code
@@ -241,8 +242,8 @@ def test_it008_region_change_redraws_only_what_reads_the_region(dash_duo, dashbo
     }
     assert "Khatlon Region" in dash_duo.find_element("#it-sizes-subtitle").text
     # the region chart is recoloured in place: Khatlon stands out, the others are muted
-    until(lambda: dash_duo.driver.execute_script(BAR_COLOR, "TJ-KT") == "#e07b00", 10)
-    assert dash_duo.driver.execute_script(BAR_COLOR, "TJ-DU") == "#b9c3cf"
+    until(lambda: dash_duo.driver.execute_script(BAR_COLOR, "TJ-KT") == SELECTED, 10)
+    assert dash_duo.driver.execute_script(BAR_COLOR, "TJ-DU") == MUTED
     regions = "return document.querySelector('#it-regions .js-plotly-plot').dataset.stay"
     assert dash_duo.driver.execute_script(regions) == "1"  # recoloured, not re-mounted
     assert dash_duo.driver.execute_script(UNTOUCHED, ["it-hightech-exports"]) == []
@@ -297,6 +298,8 @@ def test_it011_menu_link_to_the_shown_page_resets_the_view(dash_duo, dashboard, 
     toggler = dash_duo.find_element("#navbar-toggler")
     if toggler.is_displayed():  # a narrow window folds the menu
         click_when_clickable(dash_duo, toggler)
+    # the folded menu unfolds with an animation: its links have no visible text until it is open
+    until(lambda: [a for a in dash_duo.find_elements(".navbar .nav-link") if a.text == "IT sector"], 10)
     link = [a for a in dash_duo.find_elements(".navbar .nav-link") if a.text == "IT sector"][0]
     click_when_clickable(dash_duo, link)
     until(lambda: "region=" not in dash_duo.driver.current_url, 10)

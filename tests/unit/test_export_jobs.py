@@ -338,3 +338,15 @@ def test_a_job_started_while_another_thread_holds_a_lock_finishes(seeded_sqlite_
         writer.join(10)
         with contextlib.suppress(OSError):
             stream.close()
+
+
+def test_a_job_that_ends_while_it_is_being_stopped_is_no_error(tmp_path, monkeypatch):
+    """Collecting a result stops the job's process; one that ended between Dash's look and its
+    kill (the fork server reaps a finished job at once) must not turn the result into a failure."""
+    manager = background_jobs.manager_for(Config(jobs_dir=str(tmp_path / "jobs")))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # gone and reaped: psutil cannot find it any more
+    monkeypatch.setattr(psutil, "pid_exists", lambda pid: True)  # but the look said it was there
+    manager.terminate_job(ended.pid)
+    with pytest.raises(psutil.NoSuchProcess):  # what Dash's own terminate_job raised
+        background_jobs.DiskcacheManager.terminate_job(manager, ended.pid)
