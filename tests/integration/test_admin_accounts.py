@@ -4,8 +4,6 @@ is in the database with its role and theme."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from dash.testing.wait import until
 from sqlalchemy.orm import Session
@@ -14,7 +12,7 @@ from accounts import store
 from app import create_app
 from config import Config
 from data_loaders.db import make_engine
-from tests.integration.conftest import click_when_clickable, foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests, seeded_copy_with_accounts
 
 ADMIN, PASSWORD = "adam.admin", "accounts-browser-0015"
 NEW, NEW_PASSWORD = "malika.park", "Iskanderkul-2026"
@@ -23,18 +21,9 @@ NEW, NEW_PASSWORD = "malika.park", "Iskanderkul-2026"
 @pytest.fixture
 def database(seeded_sqlite_url, tmp_path) -> str:
     """A writable copy of the seeded database with one admin."""
-    target = tmp_path / "accounts.sqlite3"
-    source, copy = sqlite3.connect(seeded_sqlite_url.removeprefix("sqlite:///")), sqlite3.connect(target)
-    with copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{target}"
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        store.add(session, ADMIN, PASSWORD, "admin")
-    engine.dispose()
-    return url
+    return seeded_copy_with_accounts(
+        seeded_sqlite_url, tmp_path / "accounts.sqlite3", [(ADMIN, PASSWORD, "admin", None)]
+    )
 
 
 def _account(url: str, name: str):

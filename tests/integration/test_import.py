@@ -9,19 +9,16 @@ batch back on /data, the previous value returns, and the audit list shows the th
 from __future__ import annotations
 
 import json
-import sqlite3
 from urllib.parse import urlencode
 
 import pytest
 from dash.testing.wait import until
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from accounts import store
 from app import create_app
 from config import ROOT, Config
 from data_loaders.db import make_engine
-from tests.integration.conftest import click_when_clickable, foreign_requests
+from tests.integration.conftest import click_when_clickable, foreign_requests, seeded_copy_with_accounts
 
 DATA = ROOT / "tests" / "data" / "import"
 BAD, GOOD = "coverage_2026-Q4_with_errors.csv", "coverage_2026-Q4.csv"
@@ -36,19 +33,8 @@ DISTRICT = "/connectivity?lang=en&district=TJ-GB-01"
 @pytest.fixture
 def database(seeded_sqlite_url, tmp_path) -> str:
     """A writable copy of the seeded database with a connectivity staff member and an admin."""
-    target = tmp_path / "import.sqlite3"
-    source, copy = sqlite3.connect(seeded_sqlite_url.removeprefix("sqlite:///")), sqlite3.connect(target)
-    with copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
-    url = f"sqlite:///{target}"
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        store.add(session, STAFF, PASSWORD, "staff", ["connectivity"])
-        store.add(session, ADMIN, PASSWORD, "admin")
-    engine.dispose()
-    return url
+    accounts = [(STAFF, PASSWORD, "staff", ["connectivity"]), (ADMIN, PASSWORD, "admin", None)]
+    return seeded_copy_with_accounts(seeded_sqlite_url, tmp_path / "import.sqlite3", accounts)
 
 
 def _scalar(url: str, sql: str):
