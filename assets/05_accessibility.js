@@ -11,8 +11,9 @@
      (or checkbox) that does the choosing: the list becomes the radio group (or group) of those
      native inputs, named after the dropdown's label, so no control sits inside another.
    - Dash 4's date picker sets aria-expanded and aria-haspopup on a plain div, where ARIA does not
-     allow them: they go (the date input, named by its label, opens the calendar). The year
-     field of its open calendar gets a name ("Year") in the page's language.
+     allow them: they go (the date input, named by its label, opens the calendar). Its open
+     calendar's buttons ("Previous month", "Close calendar"...) and year field are named in the
+     page's language, with the words the page puts next to the picker (i18n.calendar_labels).
    - A table that scrolls sideways (.table-responsive) can be scrolled from the keyboard: it is
      a focusable region named after its table's caption or the nearest heading.
    - Each card's "Download" menu button is named after its card ("Download: 4G coverage by
@@ -64,21 +65,50 @@
         });
     }
 
-    const YEAR = {tg: 'Сол', ru: 'Год', en: 'Year'};
+    // Dash's English name of a calendar part -> the data attribute holding it in the page's language
+    const CALENDAR = {
+        'Previous month': 'calendarPreviousMonth', 'Next month': 'calendarNextMonth',
+        'Close calendar': 'calendarClose', 'Clear date': 'calendarClear', 'Clear Dates': 'calendarClear',
+        'Increase value': 'calendarIncrease', 'Decrease value': 'calendarDecrease',  // the year field's steppers
+    };
+
+    function calendarWords() {
+        const holder = document.querySelector('[data-calendar-year]');
+        return holder ? holder.dataset : {};
+    }
 
     function fixCalendar(controls) {
-        const name = YEAR[document.documentElement.lang] || YEAR.en;
+        const name = calendarWords().calendarYear || 'Year';
         controls.querySelectorAll('input').forEach(function (input) {
-            if (!input.labels.length && !input.hasAttribute('aria-label')) { input.setAttribute('aria-label', name); }
+            if (!input.labels.length && input.getAttribute('aria-label') !== name) { input.setAttribute('aria-label', name); }
         });
+    }
+
+    function fixCalendarButton(button) {
+        if (!button.dataset.englishLabel) { button.dataset.englishLabel = button.getAttribute('aria-label') || ''; }
+        const english = button.dataset.englishLabel;
+        const name = calendarWords()[CALENDAR[english]] || english;
+        if (name && button.getAttribute('aria-label') !== name) { button.setAttribute('aria-label', name); }
+    }
+
+    // An element's words, its parts' texts joined by spaces: a heading with a badge in it read
+    // "4Gмаълумоти намоишии сунъӣ" as textContent.
+    function textOf(element) {
+        const parts = [];
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.nodeValue.trim()) { parts.push(node.nodeValue.trim()); }
+        }
+        return parts.join(' ');
     }
 
     function regionName(region) {
         const caption = region.querySelector('caption');
-        if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+        if (caption && caption.textContent.trim()) { return textOf(caption); }
         const card = region.closest('.card, section, .mb-3, .mt-3');
-        const heading = card && card.querySelector('h1, h2, h3, h4, h5, h6');
-        return heading ? heading.textContent.trim() : document.title;
+        // else the page's heading: the document's title may still be Dash's English one
+        const heading = (card && card.querySelector('h1, h2, h3, h4, h5, h6')) || document.querySelector('main h1, h1');
+        return heading ? textOf(heading) : document.title;
     }
 
     function fixRegion(region) {
@@ -93,7 +123,7 @@
         const card = toggle.closest('.card');
         const heading = card && card.querySelector('h2, h3');
         if (!heading) { return; }
-        const name = toggle.textContent.trim() + ': ' + heading.textContent.trim();
+        const name = textOf(toggle) + ': ' + textOf(heading);
         if (toggle.getAttribute('aria-label') !== name) { toggle.setAttribute('aria-label', name); }
     }
 
@@ -103,6 +133,9 @@
         root.querySelectorAll('.dash-options-list').forEach(fixOptions);
         root.querySelectorAll('.dash-datepicker-input-wrapper').forEach(fixDatePicker);
         root.querySelectorAll('.dash-datepicker-controls').forEach(fixCalendar);
+        root.querySelectorAll(
+            '.dash-datepicker-month-nav, .dash-datepicker-close-button, .dash-datepicker-clear, .dash-input-stepper'
+        ).forEach(fixCalendarButton);
         root.querySelectorAll('.table-responsive').forEach(fixRegion);
         root.querySelectorAll('.export-menu-toggle').forEach(fixDownload);
     }

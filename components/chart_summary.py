@@ -22,20 +22,22 @@ from datetime import date, datetime
 
 import numpy as np
 
-from i18n import N_, format_number, format_periods, translator
+from i18n import N_, format_day, format_month, format_number, format_periods, translator
 
 NO_DATA = N_("No data for this selection")
 TARGET, MODEL = "target", "model"  # trace ``meta`` of a target marker and of a modelled line
 MANY = 3  # more series than this: the highest and lowest last values instead of each series
 
-RISE = N_("{series} rose from {first} in {start} to {last} in {end}")
-FALL = N_("{series} fell from {first} in {start} to {last} in {end}")
+# {start}, {end}, {top_end} and {bottom_end} come with their preposition (IN or ON): a day takes
+# another one than a year, quarter or month ("на 3 декабря 2026 г.", not "в 3 декабря").
+RISE = N_("{series} rose from {first} {start} to {last} {end}")
+FALL = N_("{series} fell from {first} {start} to {last} {end}")
 FLAT = N_("{series} stayed at {last} from {start} to {end}")
-ONE = N_("{series}: {last} in {end}")
-SPREAD = N_("of {count} series, {top} was highest at {high} and {bottom} lowest at {low} in {end}")
-SPREAD_APART = N_(
-    "of {count} series, {top} was highest at {high} in {top_end} and {bottom} lowest at {low} in {bottom_end}"
-)
+ONE = "{series}: {last} {end}"  # the same words in every language: not in the catalogues
+SPREAD = N_("of {count} series, {top} was highest at {high} and {bottom} lowest at {low} {end}")
+SPREAD_APART = N_("of {count} series, {top} was highest at {high} {top_end} and {bottom} lowest at {low} {bottom_end}")
+IN = N_("in {period}")
+ON = N_("on {day}")
 BARS = N_("highest: {top}, {high}; lowest: {bottom}, {low}")
 ONE_BAR = N_("{top}: {high}")
 TARGET_TEXT = N_("target {value} in {year}")
@@ -124,10 +126,34 @@ def _decimals(trace: dict, axis: str, values: Sequence[float]) -> int:
     return 2
 
 
+BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+ISO_DAY = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+ISO_MONTH = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b(?!-)")
+
+
+def _one_line(text) -> str:
+    """A chart text without the line breaks ``figures.wrap`` puts in titles for narrow screens."""
+    return BREAK.sub(" ", str(text))
+
+
+def _dates_in_words(text: str, lang: str | None) -> str:
+    """Quarter codes, days (2025-04-30) and months (2025-04) inside a sentence in the UI language's
+    words, as a reader says them: "30 апрели 2025", not an ISO code."""
+
+    def day(found: re.Match) -> str:
+        try:
+            return format_day(date(*map(int, found.groups())), lang)
+        except ValueError:  # 2025-02-30 is no day: left as written
+            return found.group(0)
+
+    text = ISO_DAY.sub(day, format_periods(text, lang))
+    return ISO_MONTH.sub(lambda m: format_month(date(int(m.group(1)), int(m.group(2)), 1), lang), text)
+
+
 def _unit(layout: dict, axis: str) -> str:
     """The unit of an axis: its title, or the part after the comma of a "Floor area, m²" title."""
     title = (layout.get(axis) or {}).get("title") or {}
-    text = str((title.get("text") if isinstance(title, dict) else title) or "").strip()
+    text = _one_line((title.get("text") if isinstance(title, dict) else title) or "").strip()
     return text.rsplit(", ", 1)[-1] if ", " in text else text
 
 
@@ -145,12 +171,13 @@ def _points(trace: dict, horizontal: bool = False) -> list[tuple[str, float]]:
     if horizontal:
         xs, ys = ys, xs
     labels = _labels(xs)
+    days = [bool(ISO_DAY.fullmatch(label)) for label in labels]
     custom = _list(trace.get("customdata"))
     if trace.get("type", "scatter") == "scatter" and len(custom) == len(xs):
         for i, first in enumerate(custom):
             first = first[0] if isinstance(first, list | tuple | np.ndarray) and len(first) else first
             if isinstance(first, str) and first:
-                labels[i] = first
+                labels[i] = _Day(first) if days[i] else first  # a day in words ("3 декабря") is still a day
     return [(label, v) for label, y in zip(labels, ys, strict=False) if (v := _number(y)) is not None]
 
 
@@ -164,20 +191,31 @@ def _is_line(trace: dict) -> bool:
     return trace.get("type", "scatter") == "scatter" and "lines" in str(trace.get("mode", "lines"))
 
 
+class _Day(str):
+    """A point's label that names a day, whatever its words."""
+
+
+def _when(label: str, t) -> str:
+    """A period label with the preposition it takes: "in 2025-Q3", "on 2026-12-03"."""
+    day = isinstance(label, _Day) or ISO_DAY.fullmatch(label)
+    return t(ON).format(day=label) if day else t(IN).format(period=label)
+
+
 def _series_sentence(name: str, points: list[tuple[str, float]], decimals: int, unit: str, t, lang) -> str:
     (start, first), (end, last) = points[0], points[-1]
     words = {
         "series": name,
         "first": _with_unit(first, decimals, unit, lang),
         "last": _with_unit(last, decimals, unit, lang),
-        "start": start,
-        "end": end,
+        "start": _when(start, t),
+        "end": _when(end, t),
     }
     if len(points) == 1:
-        return t(ONE).format(**words)
+        return ONE.format(**words)
     shown_first, shown_last = round(first, decimals), round(last, decimals)
-    template = RISE if shown_last > shown_first else FALL if shown_last < shown_first else FLAT
-    return t(template).format(**words)
+    if shown_last == shown_first:
+        return t(FLAT).format(**{**words, "start": start, "end": end})
+    return t(RISE if shown_last > shown_first else FALL).format(**words)
 
 
 def _lines_summary(lines: list[dict], layout: dict, t, lang) -> str:
@@ -203,8 +241,8 @@ def _lines_summary(lines: list[dict], layout: dict, t, lang) -> str:
         "low": _with_unit(low, decimals, unit, lang),
     }
     if bottom_end != end:  # series that end in different periods: each value with its own
-        return t(SPREAD_APART).format(**words, top_end=end, bottom_end=bottom_end)
-    return t(SPREAD).format(**words, end=end)
+        return t(SPREAD_APART).format(**words, top_end=_when(end, t), bottom_end=_when(bottom_end, t))
+    return t(SPREAD).format(**words, end=_when(end, t))
 
 
 def extremes_summary(pairs: Sequence[tuple[str, float | None]], unit: str, decimals: int, lang: str | None) -> str:
@@ -281,14 +319,14 @@ def figure_summary(figure, lang: str | None = None) -> str:
         text = _lines_summary(marks, layout, t, lang) if marks else ""
     if not text:
         notes = [a.get("text") for a in layout.get("annotations") or () if isinstance(a, dict) and a.get("text")]
-        note = str(notes[0]) if notes else NO_DATA
+        note = _one_line(notes[0]) if notes else NO_DATA
         return _sentence(t(NO_DATA) if note == NO_DATA else note)  # builders' notes are translated
     target = _target_text([tr for tr in traces if tr.get("meta") == TARGET], layout, t, lang)
     if len({tr.get("yaxis", "y") for tr in traces if _is_data(tr)}) > 1:
         notes = [a.get("text") for a in layout.get("annotations") or () if isinstance(a, dict) and a.get("text")]
         if notes:
-            text = f"{notes[0]}: {text}"
-    return _sentence(format_periods(f"{text}; {target}" if target else text, lang))  # 2026-Q3 in words
+            text = f"{_one_line(notes[0])}: {text}"
+    return _sentence(_dates_in_words(f"{text}; {target}" if target else text, lang))
 
 
 def counts_summary(counts: Sequence[tuple[str, int]], lang: str | None = None) -> str:

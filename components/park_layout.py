@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.kpi_card import Kpi, kpi_card
-from i18n import dropdown_labels
+from i18n import calendar_labels, dropdown_labels
 
 
 def controls(ids: tuple[str, str], options: list[dict], building: str, day: date, first: date, t) -> dbc.Row:
@@ -33,18 +33,21 @@ def controls(ids: tuple[str, str], options: list[dict], building: str, day: date
                 lg=3,
             ),
             dbc.Col(
-                [
-                    dbc.Label(t("As of"), html_for=as_of_id, className="small mb-1 d-block"),
-                    dcc.DatePickerSingle(
-                        id=as_of_id,
-                        date=day.isoformat(),
-                        display_format="YYYY-MM-DD",
-                        placeholder=t("Select a date"),
-                        first_day_of_week=1,
-                        min_date_allowed=first.isoformat(),
-                        max_date_allowed=date(date.today().year + 5, 12, 31).isoformat(),
-                    ),
-                ],
+                html.Div(
+                    [
+                        dbc.Label(t("As of"), html_for=as_of_id, className="small mb-1 d-block"),
+                        dcc.DatePickerSingle(
+                            id=as_of_id,
+                            date=day.isoformat(),
+                            display_format="YYYY-MM-DD",
+                            placeholder=t("Select a date"),
+                            first_day_of_week=1,
+                            min_date_allowed=first.isoformat(),
+                            max_date_allowed=date(date.today().year + 5, 12, 31).isoformat(),
+                        ),
+                    ],
+                    **calendar_labels(t),
+                ),
                 xs=12,
                 sm=6,
                 md=4,

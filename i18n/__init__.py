@@ -161,6 +161,21 @@ def dropdown_labels(t: Callable[[str], str]) -> dict[str, str]:
     }
 
 
+def calendar_labels(t: Callable[[str], str]) -> dict[str, str]:
+    """The names Dash 4's date picker gives its buttons and year field in English only ("Previous
+    month", "Close calendar"), through the page's translator ``t``, as data attributes for an
+    element next to the picker: assets/05_accessibility.js names the open calendar's parts with them."""
+    return {
+        "data-calendar-previous-month": t("Previous month"),
+        "data-calendar-next-month": t("Next month"),
+        "data-calendar-close": t("Close calendar"),
+        "data-calendar-clear": t("Clear date"),
+        "data-calendar-increase": t("Increase value"),
+        "data-calendar-decrease": t("Decrease value"),
+        "data-calendar-year": t("Year"),
+    }
+
+
 def reference_text(text: str, lang: str | None = None) -> str:
     """A text of the reference data (a source's name or citation, an indicator's definition or
     method) in the UI language when the catalogue holds it (``catalogues.reference_messages``),

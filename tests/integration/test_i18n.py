@@ -191,6 +191,7 @@ ALLOWED_WORDS = {
     "TJK", "ADM1", "ADM2",  # ISO 3166 alpha-3 and the geoBoundaries level codes
     "v1",  # the API's version in its paths
     "LTE",  # the mobile standard's name (4G/LTE)
+    "TLS", "SSL",  # the protocols in the World Bank's definition of secure internet servers
 }  # fmt: skip
 CODE = re.compile(
     r"^(?!\d{4}-Q\d$)(?:"  # a quarter is not a code: "2026-Q3" is shown in words
@@ -211,6 +212,11 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 }
 for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
     if (el.placeholder && shown(el)) out.push(el.placeholder);
+}
+// what a screen reader says for a control: its name and its tooltip (the calendar's month buttons)
+for (const el of document.querySelectorAll('[aria-label], [title]')) {
+    if (!shown(el)) continue;
+    for (const name of ['aria-label', 'title']) if (el.getAttribute(name)) out.push(el.getAttribute(name));
 }
 return out;
 """
