@@ -93,16 +93,21 @@
         return isFinite(n) ? n : null;
     }
 
+    /* A chart text as one line: titles are wrapped with <br> for narrow screens (figures.wrap). */
+    function oneLine(text) {
+        return String(text).replace(/<br\s*\/?>/gi, ' ');
+    }
+
     function axisTitle(layout, name) {
         const axis = layout && layout[name];
         const title = axis && axis.title;
-        return (title && (title.text || (typeof title === 'string' ? title : ''))) || '';
+        return oneLine((title && (title.text || (typeof title === 'string' ? title : ''))) || '');
     }
 
     function panelTitles(layout) {
         return (layout.annotations || []).filter(function (a) {
             return a.xref === 'paper' && a.yref === 'paper' && !a.showarrow && a.text;
-        }).map(function (a) { return a.text; });
+        }).map(function (a) { return oneLine(a.text); });
     }
 
     /* {rows: [label], columns: [{name, cells: {label: value}, decimals}], unit, first} */

@@ -14,7 +14,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.figures import DASHES, PALETTE, SYMBOLS, TEMPLATE, empty_figure, line_figure, series_style
+from components.figures import (
+    DASHES,
+    LEGEND_BELOW,
+    PALETTE,
+    SYMBOLS,
+    TEMPLATE,
+    empty_figure,
+    line_figure,
+    series_style,
+    wrap,
+)
 from i18n import translator
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -99,8 +109,8 @@ def urban_rural_figure(frame: pd.DataFrame, unit: str, lang: str | None = None) 
         template=TEMPLATE,
         height=320,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-        yaxis_title=unit,
+        legend={**LEGEND_BELOW},
+        yaxis_title=wrap(unit),
         yaxis_range=[0, 102],
         hovermode="closest",
         font=FONT,
@@ -130,7 +140,11 @@ def benchmark_figure(
         return empty_figure(translator(lang)("No data for this selection"))
     codes = [code for code in titles if code in set(frame["indicator_code"])]
     fig = make_subplots(
-        rows=len(codes), cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=[titles[c] for c in codes]
+        rows=len(codes),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=[wrap(titles[c], 40) for c in codes],
     )
     geos = list(dict.fromkeys(frame.sort_values("geo_code", key=lambda s: s != highlight)["geo_code"]))
     for row, code in enumerate(codes, start=1):
@@ -182,8 +196,9 @@ def benchmark_figure(
     fig.update_layout(
         template=TEMPLATE,
         height=240 * len(codes) + 60,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.04, "x": 0},
+        # room above the first panel's title for the toolbar, which a phone shows at all times
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={**LEGEND_BELOW},
         hovermode="closest",
         font=FONT,
     )

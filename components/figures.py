@@ -13,6 +13,8 @@ stays so: update it with full property paths (``yaxis={"title": {"text": ...}}``
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +29,23 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#0
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"]
 NO_DATA = "No data for this selection"
+# Below the plot, at the foot of the whole figure (``yref="container"``): plotly then keeps the
+# legend's height free of axis titles and tick labels. Placed at ``y=-0.15`` of the plot instead,
+# it covered the x tick labels wherever they needed more room (turned years on a phone).
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0}
+# Characters per line of a wrapped axis title: a y title runs along the plot's height, which on a
+# phone can be under 200 px once the legend is placed; an x title along a narrow plot's width.
+TITLE_CHARS = 18
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> str:
+    """``text`` in lines of at most ``width`` characters, joined with plotly's ``<br>``: plotly
+    never wraps a title, a label or a note, so a long Tajik or Russian one was cut at a phone's
+    edge. A single word longer than ``width`` stays whole."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines) if lines else text
+
+
 TEMPLATE = "dashboard"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
@@ -87,8 +106,8 @@ def _layout(unit: str, height: int) -> dict:
     return {
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-        "yaxis": {"title": {"text": unit}},
+        "legend": {**LEGEND_BELOW},
+        "yaxis": {"title": {"text": wrap(unit)}},
         "hovermode": "x unified",
         "font": FONT,
     }
@@ -121,7 +140,15 @@ def _groups(frame: pd.DataFrame, color: str | None) -> list[tuple[str, pd.DataFr
 def empty_figure(message: str = NO_DATA, height: int = 320) -> go.Figure:
     """A figure that says there is nothing to show, instead of empty axes."""
     text = {"size": 15, "color": "#6c757d"}
-    note = {"text": message, "showarrow": False, "font": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}
+    note = {
+        "text": wrap(message, 36),
+        "showarrow": False,
+        "font": text,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+    }
     layout = _layout("", height)
     layout.update(annotations=[note], xaxis={"visible": False}, yaxis={"visible": False, "title": {"text": ""}})
     return _figure([], layout)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.chart_card import chart_card
-from components.figures import FONT, PALETTE, TEMPLATE_JSON
+from components.figures import FONT, LEGEND_BELOW, PALETTE, TEMPLATE_JSON
 from i18n import N_, format_number, translator
 
 # Component ids, named once.
@@ -335,7 +335,7 @@ def preview_figure(preview: dict, unit: str, lang: str | None, height: int = 320
         "template": TEMPLATE_JSON,
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "legend": {**LEGEND_BELOW},
         "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": periods},
         "yaxis": {"title": {"text": unit}},
         "hovermode": "x unified",

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.chart_card import source_caption
-from components.figures import PALETTE, _style, empty_figure, series_style
+from components.figures import PALETTE, _style, empty_figure, series_style, wrap
 from i18n import N_, format_number, translator
 from metrics.growth import transform
 
@@ -44,10 +44,20 @@ def subsector_label(code: str, lang: str | None = None) -> str:
     return translator(lang)(SUBSECTORS[code]) if code in SUBSECTORS else code
 
 
+def _text_positions(values: pd.Series, share: float = 0.2) -> list[str]:
+    """Each bar's value inside a bar at least ``share`` of the longest, beside a shorter one, and
+    always level: plotly's "auto" turned it upright or shrank it to fit a short bar on a phone."""
+    top = float(values.max()) if len(values) and pd.notna(values.max()) else 0.0
+    return ["inside" if top and pd.notna(v) and v >= share * top else "outside" for v in values]
+
+
 def _years_axis(fig: go.Figure) -> go.Figure:
-    """Whole years on the x axis; one tick per year when there are few of them."""
+    """Whole years on the x axis, from the first year: every year when there are up to six, every
+    other one up to twelve, so the labels stay level and whole on a phone (eleven years a tick each
+    were turned upright, and the legend below covered them)."""
     years = {int(x) for trace in fig.data if trace.x is not None for x in trace.x}
-    fig.update_xaxes(tickformat="d", dtick=1 if len(years) <= 12 else None)
+    step = 1 if len(years) <= 6 else 2 if len(years) <= 12 else None
+    fig.update_xaxes(tickformat="d", dtick=step, tick0=min(years) if step and years else None)
     return fig
 
 
@@ -160,7 +170,8 @@ def sizes_figure(frame: pd.DataFrame, lang: str | None = None) -> go.Figure:
             orientation="h",
             marker_color=PALETTE[0],
             text=[format_number(v, 0, lang) for v in frame["companies"]],
-            textposition="auto",
+            textposition=_text_positions(frame["companies"]),
+            textangle=0,
             customdata=frame["employees"],
             hovertemplate=f"%{{y}}: %{{x:,}} {t('companies')}, %{{customdata:,}} {jobs}<extra></extra>",
         )
@@ -201,7 +212,8 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
             orientation="h",
             marker_color=colors,
             text=per,
-            textposition="auto",
+            textposition=_text_positions(data["companies_per_10k"]),
+            textangle=0,
             customdata=custom,
             hovertemplate=(
                 f"%{{y}}: %{{text}} {t('per 10,000 inhabitants')}<br>%{{customdata[0]}} {t('companies')}, "
@@ -211,7 +223,10 @@ def region_figure(frame: pd.DataFrame, selected: str | None = None, lang: str | 
     )
     # no axis titles: the card's title names the unit, and the region names leave a phone no room
     fig = _style(fig, "", 320).update_layout(showlegend=False, hovermode="closest")
-    fig.update_xaxes(title=None).update_yaxes(title=None)
+    names = list(data["name"])  # wrapped as ticks only: the hover and the table keep each name whole
+    fig.update_xaxes(title=None).update_yaxes(
+        title=None, tickmode="array", tickvals=names, ticktext=[wrap(name, 18) for name in names]
+    )
     return fig
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.chart_summary import TARGET, counts_summary
-from components.figures import PALETTE, TEMPLATE, empty_figure, series_style
+from components.figures import LEGEND_BELOW, PALETTE, TEMPLATE, empty_figure, series_style, wrap
 from i18n import N_, format_day, format_month, format_number, translator
 
 # Status of a unit on the floor plan, in legend order, with its colour and, as a second cue for
@@ -47,8 +47,8 @@ def _style(fig: go.Figure, unit: str, height: int) -> go.Figure:
         template=TEMPLATE,
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
-        yaxis_title=unit,
+        legend={**LEGEND_BELOW, "title": None},
+        yaxis_title=wrap(unit),
         xaxis_title=None,
         font=FONT,
     )
@@ -266,9 +266,10 @@ def floor_plan_figure(units: pd.DataFrame, building_names: dict[str, str], lang:
     fig = _style(fig, "", height).update_layout(
         barmode="overlay", hovermode="closest", uniformtext={"minsize": 9, "mode": "hide"}, bargap=0.15
     )
-    fig.update_layout(legend={"y": 1.02, "yanchor": "bottom", "orientation": "h"}, margin={"t": 40})
+    # the key above the plan, where a reader looks first; "paper": of the plot, not the figure
+    fig.update_layout(legend={"yref": "paper", "y": 1.02, "yanchor": "bottom", "orientation": "h"}, margin={"t": 40})
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None, fixedrange=True)
-    fig.update_xaxes(title=t("floor area along the floor, m²"), showgrid=False, fixedrange=True)
+    fig.update_xaxes(title=wrap(t("floor area along the floor, m²")), showgrid=False, fixedrange=True)
     return fig
 
 

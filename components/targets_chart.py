@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.chart_summary import MODEL, TARGET
-from components.figures import PALETTE, _style, empty_figure
+from components.figures import LEGEND_BELOW, PALETTE, _style, empty_figure
 from components.kpi_card import METHOD_LABELS, status_badge
 from i18n import format_number, format_quarter, translator
 from metrics.kpis import clip
@@ -41,7 +41,7 @@ def target_figure(
     unit: str,
     decimals: int = 1,
     lang: str | None = None,
-    height: int = 260,
+    height: int = 300,  # room for the four-line legend a phone gives it
     bounds: tuple[float | None, float | None] = (None, None),
 ) -> go.Figure:
     """Observed values, the trajectory needed, the trend projection (kept within ``bounds``: a
@@ -118,7 +118,7 @@ def target_figure(
             )
         )
     fig = _style(fig, unit, height)
-    fig.update_layout(hovermode="closest", legend={"y": -0.12}, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_layout(hovermode="closest", legend={**LEGEND_BELOW}, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     # whole years on the time axis and plain grouped numbers on the value axis: plotly's own
     # choice gives "23:59:59.999" on a short range and "5,000000001B" on large values
     first = pd.Timestamp(series["period_end"].iloc[0]).year

@@ -14,8 +14,8 @@ import pytest
 from components.chart_card import ChartContent, chart_card, chart_outputs, chart_values
 from components.chart_summary import counts_summary, extremes_summary, figure_summary
 from components.connectivity_figures import benchmark_figure, technology_mix_figure, urban_rural_figure
-from components.figures import PALETTE, TEMPLATE, bar_figure, empty_figure, line_figure
-from components.it_sector_charts import SUBSECTORS, flows_figure, growth_figure, hightech_figure
+from components.figures import PALETTE, TEMPLATE, bar_figure, empty_figure, line_figure, wrap
+from components.it_sector_charts import SUBSECTORS, flows_figure, growth_figure, hightech_figure, region_figure
 from components.park_figures import STATUS_PATTERN, floor_plan_figure, occupancy_figure, tenant_mix_figure
 from components.targets_chart import target_figure
 from metrics.status import assess
@@ -148,6 +148,31 @@ def test_occupancy_summary_names_the_target_only_when_drawn():
 def test_counts_summary():
     assert counts_summary([("leased", 30), ("reserved", 5), ("vacant", 0)], "en") == "35 units: 30 leased, 5 reserved."
     assert counts_summary([("leased", 0)], "en") == "No data for this selection."
+
+
+def test_days_and_months_in_a_summary_are_in_words():
+    days = pd.DataFrame({"period_start": pd.to_datetime(["2025-04-17", "2025-05-09"]), "value": [1.0, 2.0]})
+    fig = line_figure(days.assign(label="Park"), "period_start", "value", color="label", unit="%", label=None)
+    # a day takes its own preposition: "на 17 апреля", "on April 17", never "в 17 апреля"
+    assert figure_summary(fig, "ru") == "Park: рост с 1,0 % на 17 апреля 2025\u202fг. до 2,0 % на 9 мая 2025\u202fг."
+    assert figure_summary(fig, "en") == "Park rose from 1.0 % on April 17, 2025 to 2.0 % on May 9, 2025."
+    assert "2025-04-17" not in figure_summary(fig, "tg") and "17 April 2025" not in figure_summary(fig, "tg")
+
+
+def test_a_day_the_hover_names_in_words_takes_a_days_preposition():
+    frame = pd.DataFrame(
+        {"as_of": [date(2026, 11, 30), date(2026, 12, 3)], "series": ["Park"] * 2, "occupancy_pct": [70.0, 72.0]}
+    )
+    fig = occupancy_figure(frame, date(2026, 12, 3), None, "ru")  # its hover dates are words already
+    summary = figure_summary(fig, "ru")
+    assert "до 72,0 % арендопригодной площади на 3 декабря 2026" in summary and " в 3 декабря" not in summary
+
+
+def test_a_wrapped_unit_reads_as_one_line_in_the_summary():
+    frame = pd.DataFrame({"as_of": [date(2026, 1, 31)], "series": ["Park"], "occupancy_pct": [70.0]})
+    fig = occupancy_figure(frame, date(2026, 1, 31), None, "tg")
+    assert "<br>" in fig.layout.yaxis.title.text  # "% масоҳати барои иҷора" is too long for a phone
+    assert "<br>" not in figure_summary(fig, "tg") and "масоҳати барои иҷора" in figure_summary(fig, "tg")
 
 
 # ---------------------------------------------------------------- palette and second cue
@@ -303,3 +328,41 @@ def test_chart_values_send_the_summary_with_the_figure():
     assert values[3] == "Highest: b, 2; lowest: a, 1."
     given = chart_values("c", ChartContent("T", {}, SOURCES, lang="en", summary="Given."))
     assert given[3] == "Given."
+
+
+# ---------------------------------------------------------------- fit on a phone
+
+
+def test_wrap_breaks_between_words_with_plotly_line_breaks():
+    assert wrap("Муштариёни интернети фарохмаҷрои собит (ба 100 нафар)", 40) == (
+        "Муштариёни интернети фарохмаҷрои собит<br>(ба 100 нафар)"
+    )
+    assert wrap("m²", 22) == "m²" and wrap("", 22) == ""
+    assert wrap("Телекоммуникатсияҳо ва", 10) == "Телекоммуникатсияҳо<br>ва"  # a long word stays whole
+    assert all(len(line) <= 18 for line in wrap("масоҳат дар тӯли ошёна, м² " * 3).split("<br>"))
+
+
+@pytest.mark.parametrize("name", list(_multi_line_figures()))
+def test_a_legend_below_sits_at_the_foot_of_the_figure(name):
+    """Plotly keeps a container-placed legend's height free of tick labels and axis titles; at
+    y = -0.15 of the plot it covered the turned year labels of a phone's chart."""
+    legend = _multi_line_figures()[name].layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom"), name
+
+
+def test_long_region_names_are_wrapped_as_ticks_only():
+    frame = pd.DataFrame(
+        {
+            "region_code": ["TJ-GB", "TJ-DU"],
+            "name": ["Вилояти Мухтори Кӯҳистони Бадахшон", "Душанбе"],
+            "companies": [10, 500],
+            "population": [230_000, 1_200_000],
+            "population_year": [2023, 2023],
+            "companies_per_10k": [0.43, 4.17],
+        }
+    )
+    fig = region_figure(frame, lang="tg")
+    assert list(fig.data[0].y) == ["Вилояти Мухтори Кӯҳистони Бадахшон", "Душанбе"]  # hover and table whole
+    assert list(fig.layout.yaxis.ticktext) == ["Вилояти Мухтори<br>Кӯҳистони Бадахшон", "Душанбе"]
+    # a short bar's value beside it, the longest's inside, both level (not turned upright to fit)
+    assert list(fig.data[0].textposition) == ["outside", "inside"] and fig.data[0].textangle == 0
