@@ -19,11 +19,20 @@ from i18n import format_number, format_periods, format_quarter, reference_text, 
 
 
 def _table(headers: list[str], rows: list[html.Tr], class_name: str, lang: str | None) -> html.Div:
+    """A table of records that a phone shows one record a block, each cell under its header's name
+    (``data-label``, assets/10_dashboard.css): the catalogue's ten columns, scrolled sideways on a
+    phone, cut every name at the screen's edge and stood 150–450 px a row."""
     t = translator(lang)
     if not rows:
         return html.P(t("Nothing to show."), className=f"text-muted small {class_name}")
-    head = html.Thead(html.Tr([html.Th(t(h)) for h in headers]))
-    table = dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, hover=True, className=f"small {class_name}")
+    labels = [t(h) for h in headers]
+    for row in rows:
+        for cell, label in zip(row.children, labels, strict=True):
+            setattr(cell, "data-label", label)
+    head = html.Thead(html.Tr([html.Th(label) for label in labels]))
+    table = dbc.Table(
+        [head, html.Tbody(rows)], size="sm", striped=True, hover=True, className=f"small records-table {class_name}"
+    )
     return html.Div(table, className="table-responsive")
 
 
