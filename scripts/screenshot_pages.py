@@ -15,15 +15,13 @@ import argparse
 import base64
 import re
 import sys
-import time
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.webdriver.common.by import By
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.integration.layout_fit import emulate_phone, findings  # noqa: E402
+from tests.integration.layout_fit import emulate_phone, settled_findings  # noqa: E402
 
 PAGES = ("/", "/connectivity", "/it-sector", "/park", "/targets", "/data")
 CARDS = """return [...document.querySelectorAll('.chart-card')].map(card => {
@@ -42,20 +40,6 @@ def _capture(driver, path: Path, clip: dict, scale: float) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
-def _settle(driver, timeout: float = 40) -> None:
-    """Until the page's heading is there, no callback is loading and every chart has drawn."""
-    deadline = time.monotonic() + timeout
-    drawn = "return [...document.querySelectorAll('.chart-card .js-plotly-plot')].every(p => p._fullLayout)"
-    while time.monotonic() < deadline:
-        ready = driver.find_elements(By.CSS_SELECTOR, "#_pages_content h1") and not driver.find_elements(
-            By.CSS_SELECTOR, "._dash-loading"
-        )
-        if ready and driver.execute_script(drawn):
-            break
-        time.sleep(0.3)
-    time.sleep(1.5)  # charts resize to their card after the first draw
-
-
 def shoot(base: str, lang: str, size: str, out: Path) -> list[str]:
     """Screenshots of every page at ``size`` ("desktop" or "phone"); the findings as lines."""
     options = webdriver.ChromeOptions()
@@ -69,7 +53,7 @@ def shoot(base: str, lang: str, size: str, out: Path) -> list[str]:
             emulate_phone(driver)
         for page in PAGES:
             driver.get(f"{base}{page}?lang={lang}")
-            _settle(driver)
+            found = settled_findings(driver)
             name = f"{page.strip('/') or 'overview'}-{lang}-{size}"
             # the window's width, scroll bar included: a capture of the whole height has none
             width, height = driver.execute_script(
@@ -79,7 +63,7 @@ def shoot(base: str, lang: str, size: str, out: Path) -> list[str]:
             for i, card in enumerate(driver.execute_script(CARDS)):
                 card_id = re.sub(r"[^\w-]", "_", card.pop("id"))
                 _capture(driver, out / f"{name}-card{i:02d}-{card_id}.png", card, scale)
-            lines += [f"{page} {lang} {size}: {f['kind']}: {f['where']}: {f['text']}" for f in findings(driver)]
+            lines += [f"{page} {lang} {size}: {f['kind']}: {f['where']}: {f['text']}" for f in found]
     finally:
         driver.quit()
     return lines

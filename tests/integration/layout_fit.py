@@ -5,6 +5,8 @@ with an ellipsis, and a page wider than the window. Shared by the layout browser
 
 from __future__ import annotations
 
+import time
+
 # Runs in the page; returns a list of {"kind", "where", "text"} findings.
 FINDINGS_JS = r"""
 const out = [];
@@ -75,3 +77,28 @@ def stop_emulating(driver) -> None:
 
 def findings(driver) -> list[dict]:
     return driver.execute_script(FINDINGS_JS)
+
+
+# The page is drawn: its heading is there, no callback is loading and every chart card's graph has
+# drawn once (then charts resize to their card, which settled_findings waits out).
+DRAWN_JS = """
+if (!document.querySelector('#_pages_content h1') || document.querySelector('._dash-loading')) return false;
+return [...document.querySelectorAll('.chart-card .js-plotly-plot')]
+  .every(p => p.querySelector('.main-svg') && p._fullLayout);
+"""
+
+
+def settled_findings(driver, timeout: float = 40) -> list[dict]:
+    """The findings once the page has drawn and two looks half a second apart agree."""
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script(DRAWN_JS):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{driver.current_url} did not finish drawing in {timeout:.0f} s")
+        time.sleep(0.3)
+    last, deadline = None, time.monotonic() + 15
+    while True:
+        now = findings(driver)
+        if now == last or time.monotonic() > deadline:
+            return now
+        last = now
+        time.sleep(0.5)

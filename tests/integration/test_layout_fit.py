@@ -6,41 +6,18 @@ than its window (``layout_fit.FINDINGS_JS`` says what is looked for)."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from dash.testing.wait import until
-from selenium.webdriver.common.by import By
 
-from tests.integration.layout_fit import emulate_phone, findings, stop_emulating
+from tests.integration.layout_fit import emulate_phone, settled_findings, stop_emulating
 from tests.integration.test_accessibility import PAGES, open_page
-
-ALL_DRAWN = """
-const plots = [...document.querySelectorAll('.chart-card .js-plotly-plot')];
-return plots.length > 0 && plots.every(p => p.querySelector('.main-svg') && p._fullLayout);
-"""
-
-
-def settled_findings(dash_duo) -> list[dict]:
-    """The findings once every chart has drawn and two looks half a second apart agree (charts
-    are resized to their card after the first draw)."""
-    driver = dash_duo.driver
-    if driver.find_elements(By.CSS_SELECTOR, ".chart-card"):
-        until(lambda: driver.execute_script(ALL_DRAWN), timeout=40)
-    last, deadline = None, time.monotonic() + 15
-    while True:
-        now = findings(driver)
-        if now == last or time.monotonic() > deadline:
-            return now
-        last = now
-        time.sleep(0.5)
 
 
 def _check_pages(dash_duo, lang: str) -> dict[str, list[dict]]:
     report = {}
     for path in PAGES:
         open_page(dash_duo, f"{path}?lang={lang}")
-        report[path] = settled_findings(dash_duo)
+        report[path] = settled_findings(dash_duo.driver)
     return {path: found for path, found in report.items() if found}
 
 
